@@ -1,0 +1,81 @@
+"""The facts the rules judge: one record per kernel layer, free of libcst and of Keras.
+
+The linter builds these from source code (``kaiming_lint.pairing``); ``kaiming_keras.audit``
+and the saved-model reader build them from layer configs. The rules in ``kaiming_lint.rules``
+judge only these records, so every producer reaches the same verdicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# How a kernel layer's output reaches the next non-transparent step.
+Pairing = Literal["relu", "normalized", "none", "unknown"]
+# What an initializer value resolves to; see knowledge.INITIALIZER_CLASSES.
+Category = Literal["he", "constant", "non_he", "unknown"]
+FixAction = Literal["set_weight", "remove_bias", "split_shared"]
+Target = Literal["layer", "weight", "bias"]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A ReLU-family step that a kernel layer's output reaches."""
+
+    label: str  # as written, for messages: "ReLU", "'relu'", "tf.nn.relu", "LeakyReLU"
+    slope: float = 0.0  # negative slope; 0 for ReLU, ReLU6 and a fresh PReLU
+
+
+@dataclass(frozen=True)
+class Init:
+    """An initializer value, resolved without running it."""
+
+    category: Category
+    label: str  # for messages: "GlorotUniform", "'glorot_uniform'", "VarianceScaling(scale=1.0)"
+    # The variance scale it draws with (VarianceScaling's `scale`, an Orthogonal gain squared,
+    # 2.0 for HeNormal); None when it has none. Lets a rule accept leaky-He for a slope.
+    scale: float | None = None
+    # A constructed random-initializer object (not a string or a dict config): sharing one
+    # between layers shares its random stream (KAI005).
+    random_object: bool = False
+    seed: int | None = None  # the int seed it was built with, if any
+    fresh_per_call: bool = False  # KaimingNormal/KaimingUniform with no seed
+    # Identity of the name, attribute or constant the object is bound to, when the value was
+    # reached through one; two layers with the same binding share one object.
+    binding: str | None = None
+
+
+@dataclass
+class LayerFacts:
+    """One kernel layer, as far as the analysis could resolve it."""
+
+    layer: str  # canonical Keras class name: "Conv2D"
+    weight_arg: str  # "kernel_initializer", "depthwise_initializer" or "pointwise_initializer"
+    weight: Init | None  # None: argument not given (Keras's default GlorotUniform)
+    bias: Init | None  # None: argument not given (Keras's default zeros)
+    use_bias: bool | None  # None: could not tell
+    pairing: Pairing
+    feeds: Activation | None = None  # the ReLU step, for pairing "relu" and "normalized"
+    uses: int = 1  # how many layers this one call site builds (2 when inside a loop body)
+    name: str | None = None  # the Keras layer name, when known (audit, saved models)
+    ref: Any = field(default=None, compare=False, repr=False)  # producer's handle: nodes, names
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What to change, independent of how the source is edited."""
+
+    action: FixAction
+    negative_slope: float = 0.0  # for set_weight: the paired slope
+    use_index: int = 0  # for split_shared: which use of the shared object this is (0-based)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule's verdict on one layer."""
+
+    code: str
+    message: str
+    layer: LayerFacts = field(compare=False)
+    target: Target  # where it is reported: the layer call, the weight value, the bias argument
+    fix: Fix | None = None
