@@ -43,6 +43,8 @@ class Init:
     # Identity of the name, attribute or constant the object is bound to, when the value was
     # reached through one; two layers with the same binding share one object.
     binding: str | None = None
+    # For a constant initializer: the value every weight starts from, when it is known.
+    constant_value: float | None = None
 
 
 @dataclass

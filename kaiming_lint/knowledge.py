@@ -230,6 +230,15 @@ INITIALIZER_STRINGS: dict[str, str] = {
     "Identity": "Identity",
 }
 
+# Constant initializers that always give zeros (Keras's default bias), and those whose value
+# is their first argument (zero when it is 0).
+ZERO_INITIALIZERS: frozenset[str] = frozenset({"zeros", "Zeros", "zeros_initializer"})
+VALUE_CONSTANT_INITIALIZERS: frozenset[str] = frozenset(
+    {"Constant", "constant", "constant_initializer"}
+)
+# The value of the other constant initializers (Zeros is in ZERO_INITIALIZERS).
+CONSTANT_VALUES: dict[str, float] = {"Ones": 1.0, "ones": 1.0, "ones_initializer": 1.0}
+
 # Initializers that draw random numbers (KAI005 looks at objects of these).
 RANDOM_INITIALIZERS: frozenset[str] = frozenset(
     name for name, category in INITIALIZER_CLASSES.items() if category != CONSTANT
@@ -281,3 +290,64 @@ def he_gain(negative_slope: float = 0.0) -> float:
 def he_scale(negative_slope: float = 0.0) -> float:
     """The variance scale (gain squared) He initialization uses for this slope."""
     return 2.0 / (1.0 + negative_slope**2)
+
+
+# Leading positional parameters of initializer constructors and factories, for reading their
+# arguments (VarianceScaling(2.0) is scale=2.0; KaimingNormal's first parameter is mode).
+INITIALIZER_POSITIONAL_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "VarianceScaling": ("scale", "mode", "distribution", "seed"),
+    "variance_scaling": ("scale", "mode", "distribution", "seed"),
+    "variance_scaling_initializer": ("scale", "mode", "distribution", "seed"),
+    "Orthogonal": ("gain", "seed"),
+    "OrthogonalInitializer": ("gain", "seed"),
+    "orthogonal": ("gain", "seed"),
+    "orthogonal_initializer": ("gain", "seed"),
+    "KaimingNormal": ("mode", "nonlinearity", "negative_slope", "distribution", "seed"),
+    "KaimingUniform": ("mode", "nonlinearity", "negative_slope", "distribution", "seed"),
+    "Constant": ("value",),
+    "constant": ("value",),
+    "constant_initializer": ("value",),
+    "RandomNormal": ("mean", "stddev", "seed"),
+    "RandomUniform": ("minval", "maxval", "seed"),
+    "TruncatedNormal": ("mean", "stddev", "seed"),
+}
+# The variance scale (gain squared) kaiming_keras.calculate_gain gives each nonlinearity;
+# "leaky_relu" is he_scale(negative_slope).
+NONLINEARITY_SCALES: dict[str, float] = {
+    "linear": 1.0,
+    "conv1d": 1.0,
+    "conv2d": 1.0,
+    "conv3d": 1.0,
+    "conv_transpose1d": 1.0,
+    "conv_transpose2d": 1.0,
+    "conv_transpose3d": 1.0,
+    "sigmoid": 1.0,
+    "tanh": (5.0 / 3.0) ** 2,
+    "relu": 2.0,
+    "relu6": 2.0,
+    "selu": (3.0 / 4.0) ** 2,
+}
+# Numeric functions a constant expression may use (Orthogonal(gain=math.sqrt(2))).
+SQRT_FUNCTIONS: frozenset[str] = frozenset({"math.sqrt", "numpy.sqrt"})
+# Layers whose output comes from an inner EinsumDense projection (kaiming_keras.initialize
+# redraws that projection when the layer feeds a ReLU).
+ATTENTION_LAYERS: frozenset[str] = frozenset({"MultiHeadAttention"})
+# The input layer of a functional model: a path passes through it (into a nested model).
+INPUT_LAYERS: frozenset[str] = frozenset({"InputLayer"})
+
+# Keras layers that pass their input through unchanged, and layers whose behaviour depends on
+# code we do not read (wrappers, Lambda): a path reaching the latter is "unknown", not "none".
+IDENTITY_LAYERS: frozenset[str] = frozenset({"Identity"})
+OPAQUE_LAYERS: frozenset[str] = frozenset(
+    {
+        "Layer",
+        "Lambda",
+        "Wrapper",
+        "TimeDistributed",
+        "Bidirectional",
+        "TFSMLayer",
+        "TorchModuleWrapper",
+        "JaxLayer",
+        "FlaxLayer",
+    }
+)

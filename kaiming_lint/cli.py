@@ -1,0 +1,233 @@
+"""The `kaiming-lint` command line: options, files, output and exit status.
+
+Only argparse-level modules load at import; libcst and the engine load after the arguments
+are parsed, so `--version` and `--help` start instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+from kaiming_lint import __version__
+
+if TYPE_CHECKING:
+    from kaiming_lint.engine import FileResult
+
+PROGRAM = "kaiming-lint"
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github")
+FIX_STYLES = ("kaiming", "keras")
+
+
+class UsageError(Exception):
+    """A bad option, configuration or path: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROGRAM,
+        description="Find Keras layers feeding a ReLU that are not He (Kaiming) initialized.",
+        epilog="Exit status: 0 no findings left, 1 findings left, 2 usage or configuration error.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (searched for *.py, *.ipynb, *.keras); '-' reads stdin",
+    )
+    parser.add_argument("--fix", action="store_true", help="apply fixes in place")
+    parser.add_argument(
+        "--diff", action="store_true", help="print fixes as a unified diff and change nothing"
+    )
+    parser.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated rule codes or prefixes to check (replaces the configured select)",
+    )
+    parser.add_argument(
+        "--ignore",
+        metavar="CODES",
+        help="comma-separated rule codes or prefixes to skip (added to the configured ignore)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--fix-style",
+        choices=FIX_STYLES,
+        help="KaimingNormal() (default) or the string 'he_normal'",
+    )
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when findings are left"
+    )
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="count findings per rule and unknown pairings (text format)",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="read [tool.kaiming-lint] from this pyproject.toml"
+    )
+    parser.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="worker processes (default: all cores)"
+    )
+    parser.add_argument(
+        "--stdin-filename", metavar="PATH", help="the name to report for '-' (stdin)"
+    )
+    parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    try:
+        return _run(build_parser().parse_args(argv))
+    except UsageError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        _fail(f"internal error: {type(error).__name__}: {error}")
+    return EXIT_ERROR
+
+
+def _fail(message: str) -> None:
+    print(f"{PROGRAM}: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.explain is not None:
+        return _explain(args.explain)
+
+    from kaiming_lint.config import ConfigError, load_config
+    from kaiming_lint.rules import parse_codes
+
+    paths = args.paths or ["."]
+    start = next((p for p in paths if p != "-"), ".")
+    try:
+        config = load_config(args.config, start=start if os.path.exists(start) else ".")
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    try:
+        select = parse_codes(args.select, argument="--select") if args.select else config.select
+        ignore = config.ignore + parse_codes(args.ignore, argument="--ignore")
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+    from kaiming_lint import engine
+    from kaiming_lint.discovery import MissingPath, source_files
+
+    options = engine.LintOptions(
+        select=select,
+        ignore=ignore,
+        fix_style=args.fix_style or config.fix_style,
+        strict_normalized=config.strict_normalized,
+        extra_relu_activations=config.extra_relu_activations,
+        fix=args.fix or args.diff,
+    )
+    file_paths = [p for p in paths if p != "-"]
+    try:
+        files = source_files(file_paths, config.excludes, config.root)
+    except MissingPath as error:
+        raise UsageError(f"path does not exist: {error}") from None
+    results = engine.lint_files(files, options, jobs=args.jobs)
+    stdin_result = None
+    if "-" in paths:
+        stdin_result = engine.lint_bytes(
+            sys.stdin.buffer.read(), args.stdin_filename or "-", options
+        )
+        results.append(stdin_result)
+    return _finish(args, results, stdin_result)
+
+
+def _finish(
+    args: argparse.Namespace, results: list[FileResult], stdin_result: FileResult | None
+) -> int:
+    from kaiming_lint.report import remaining, render
+
+    if args.diff:
+        _print_diffs(results)
+        left = [f for result in results for f in result.findings]
+        if left:
+            fixable = sum(f.fixable for f in left)
+            print(f"Would fix {fixable} of {len(left)} findings.", file=sys.stderr)
+        return EXIT_CLEAN if args.exit_zero or not left else EXIT_FINDINGS
+
+    report_stream = sys.stdout
+    if args.fix:
+        _write_fixes(results, stdin_result)
+        if stdin_result is not None:
+            report_stream = sys.stderr  # stdout carries the fixed source
+    report = render(args.format, results, statistics=args.statistics, fixing=args.fix)
+    report_stream.write(report)
+    report_stream.flush()
+    if args.exit_zero or not remaining(results):
+        return EXIT_CLEAN
+    return EXIT_FINDINGS
+
+
+def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> None:
+    from kaiming_lint.fix import write_atomically
+
+    for result in results:
+        if result is stdin_result:
+            sys.stdout.buffer.write(result.fixed if result.fixed is not None else result.original)
+            sys.stdout.buffer.flush()
+        elif result.fixed is not None:
+            try:
+                write_atomically(result.path, result.fixed)
+            except OSError as error:
+                raise UsageError(f"cannot write {result.path}: {error.strerror or error}") from None
+
+
+def _print_diffs(results: list[FileResult]) -> None:
+    import difflib
+
+    from kaiming_lint.engine import decode
+
+    for result in results:
+        if result.fixed is None:
+            continue
+        before, _ = decode(result.original)
+        after, _ = decode(result.fixed)
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                after.splitlines(keepends=True),
+                fromfile=f"a/{result.path}",
+                tofile=f"b/{result.path}",
+            )
+        )
+    sys.stdout.flush()
+
+
+def _explain(code: str) -> int:
+    from kaiming_lint.rules import rule_for
+
+    try:
+        rule = rule_for(code)
+    except ValueError as error:
+        raise UsageError(f"--explain: {error}") from None
+    fix = "Autofix available." if rule.fixable else "No autofix."
+    print(f"# {rule.code} ({rule.name})\n\n{rule.summary}. {fix}\n\n{rule.documentation}", end="")
+    return EXIT_CLEAN

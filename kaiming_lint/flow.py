@@ -1,0 +1,467 @@
+"""Following one tensor value through the statements of a body, along every path.
+
+The pieces of :mod:`kaiming_lint.pairing` that walk code: :class:`Flow` runs the statements after
+a tensor is made and records what consumes it in :class:`Outcomes`; :func:`find` lists where an
+expression (a layer object, a function name) occurs in a body, with what surrounds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import libcst as cst
+
+from kaiming_lint.facts import Activation, Pairing
+from kaiming_lint.resolve import Frame, Scope, Statement, block, child_nodes
+from kaiming_lint.values import Interpreter, Step
+
+# Statements run per kernel layer, over all paths, before giving up as "unknown".
+BUDGET = 400
+State = str  # "plain", or "normalized" once a normalization layer was passed
+PLAIN = "plain"
+NORMALIZED = "normalized"
+
+
+class Follower(Protocol):
+    """What a :class:`Flow` needs from the analysis that started it."""
+
+    values: Interpreter
+    blocks: dict[int, list[Statement]]
+
+    def follow_return(self, scope: Scope, state: State, outcomes: Outcomes, hops: int) -> None: ...
+
+
+class Outcomes:
+    """What the paths of one layer's output reached; all must agree."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, float], str] = {}
+        self.unknown = False
+        self.budget = BUDGET
+
+    @property
+    def done(self) -> bool:
+        return self.unknown or len(self.found) > 1 or self.budget <= 0
+
+    def add(self, kind: str, label: str = "", slope: float = 0.0) -> None:
+        if kind == "unknown":
+            self.unknown = True
+        else:
+            self.found.setdefault((kind, slope), label)
+
+    def step(self, step: Step, state: State) -> State | None:
+        """Apply a step to a value in ``state``; the state that continues, if any."""
+        if step.kind == "relu":
+            self.add("relu" if state == PLAIN else NORMALIZED, step.label, step.slope)
+        elif step.kind in ("identity", "transparent", "merge"):
+            return state
+        elif step.kind == "normalize":
+            return NORMALIZED
+        elif step.kind == "other":
+            self.add("none")
+        else:
+            self.add("unknown")
+        return None
+
+    def result(self) -> tuple[Pairing, Activation | None]:
+        if self.unknown or self.budget <= 0 or len(self.found) != 1:
+            return "unknown", None
+        (kind, slope), label = next(iter(self.found.items()))
+        if kind == "none":
+            return "none", None
+        return kind, Activation(label, slope)  # type: ignore[return-value]
+
+
+@dataclass
+class Use:
+    """An occurrence of a layer object (or tensor) and where it sits."""
+
+    node: cst.CSTNode
+    ancestors: list[cst.CSTNode]
+    frames: list[Frame]
+    scope: Scope
+
+
+class Flow:
+    """Follows one tensor through the statements after it, along every path."""
+
+    def __init__(
+        self,
+        analysis: Follower,
+        scope: Scope,
+        outcomes: Outcomes,
+        start: cst.CSTNode,
+        state: State,
+        hops: int,
+        returned: bool = False,
+    ) -> None:
+        self.analysis = analysis
+        self.hops = hops
+        self.returned = returned
+        self.scope = scope
+        self.outcomes = outcomes
+        self.start = start
+        self.start_state = state
+        self.blocks = analysis.blocks
+
+    # expressions
+
+    def ev(self, node: cst.CSTNode, tracked: dict[str, State]) -> State | None:
+        """Evaluate an expression: record the consumers of tracked values; the state it carries."""
+        if node is self.start:
+            # Run again (a loop): the call consumes the previous value on the way - a kernel
+            # layer (a known non-ReLU step), or a function of the file's own (unknown).
+            if any(self.ev(arg.value, tracked) is not None for arg in self.start.args):  # type: ignore[attr-defined]
+                self.outcomes.add("unknown" if self.returned else "none")
+            return self.start_state
+        if isinstance(node, cst.Name):
+            return tracked.get(node.value)
+        if isinstance(node, cst.Call):
+            return self._call(node, tracked)
+        if isinstance(node, cst.Attribute):
+            self.ev(node.value, tracked)  # x.shape reads no values
+            return None
+        if isinstance(node, (cst.BinaryOperation, cst.UnaryOperation)):
+            operands = (
+                (node.left, node.right)
+                if isinstance(node, cst.BinaryOperation)
+                else (node.expression,)
+            )
+            if any(self.ev(operand, tracked) is not None for operand in operands):
+                self.outcomes.add("none")  # a sum or product changes the variance
+            return None
+        if isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
+            if isinstance(node, cst.FormattedString) and self.mentions(node, tracked):
+                self.outcomes.add("unknown")
+            return None
+        if isinstance(
+            node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+        ):
+            if self.mentions(node, tracked):
+                self.outcomes.add("unknown")
+            return None
+        carried = False
+        for child in child_nodes(node):
+            if self.ev(child, tracked) is not None:
+                carried = True
+        if carried:
+            self.outcomes.add("unknown")  # stored in a container, indexed, compared...
+        return None
+
+    def _call(self, node: cst.Call, tracked: dict[str, State]) -> State | None:
+        if self.ev(node.func, tracked) is not None:
+            self.outcomes.add("unknown")
+            return None
+        states: list[State] = []
+        listed = False
+        for arg in node.args:
+            value = arg.value
+            if isinstance(value, (cst.List, cst.Tuple)) and not arg.star:
+                for element in value.elements:
+                    state = self.ev(element.value, tracked)
+                    if state is not None:
+                        states.append(state)
+                        listed = True
+            else:
+                state = self.ev(value, tracked)
+                if state is not None:
+                    states.append(state)
+        if not states:
+            return None
+        if len(set(states)) != 1:
+            self.outcomes.add("unknown")
+            return None
+        step = self.analysis.values.step(node, self.scope)
+        if listed and step.kind not in ("merge", "other", "unknown"):
+            step = Step("unknown")
+        return self.outcomes.step(step, states[0])
+
+    def mentions(self, node: cst.CSTNode, tracked: dict[str, State]) -> bool:
+        for found in walk(node):
+            if found is self.start or (isinstance(found, cst.Name) and found.value in tracked):
+                return True
+        return False
+
+    # statements
+
+    def small(
+        self, stmt: cst.BaseSmallStatement, tracked: dict[str, State]
+    ) -> dict[str, State] | None:
+        """Run one small statement; the tracked names after it, or None when the path ends."""
+        if isinstance(stmt, (cst.Assign, cst.AnnAssign)):
+            if stmt.value is None:
+                return tracked
+            state = self.ev(stmt.value, tracked)
+            targets = (
+                [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+            )
+            result = dict(tracked)
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    if state is not None:
+                        result[target.value] = state
+                    else:
+                        result.pop(target.value, None)
+                else:
+                    if state is not None:
+                        self.outcomes.add("unknown")  # stored in an attribute or unpacked
+                        return None
+                    for name in target_names(target):
+                        result.pop(name, None)
+            return result
+        if isinstance(stmt, cst.AugAssign):
+            result = dict(tracked)
+            if self.ev(stmt.value, tracked) is not None or (
+                isinstance(stmt.target, cst.Name) and stmt.target.value in tracked
+            ):
+                self.outcomes.add("none")
+            for name in target_names(stmt.target):
+                result.pop(name, None)
+            return result
+        if isinstance(stmt, cst.Expr):
+            self.ev(stmt.value, tracked)
+            return tracked
+        if isinstance(stmt, cst.Return):
+            state = self.ev(stmt.value, tracked) if stmt.value is not None else None
+            if state is not None:
+                self.analysis.follow_return(self.scope, state, self.outcomes, self.hops)
+            return None
+        if isinstance(stmt, cst.Raise):
+            return None
+        if isinstance(stmt, (cst.Break, cst.Continue)):
+            self.outcomes.add("unknown")
+            return None
+        if isinstance(stmt, cst.Del):
+            result = dict(tracked)
+            for name in target_names(stmt.target):
+                result.pop(name, None)
+            return result
+        if isinstance(stmt, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Pass)):
+            return tracked
+        if self.mentions(stmt, tracked):
+            self.outcomes.add("unknown")
+            return None
+        return tracked
+
+    def run(
+        self,
+        flat: list[Statement],
+        start: int,
+        tracked: dict[str, State],
+        then: Callable[[dict[str, State]], None],
+    ) -> None:
+        """Run ``flat[start:]``, then continue with ``then`` if the path is still alive."""
+        outcomes = self.outcomes
+        for position in range(start, len(flat)):
+            if outcomes.done or not tracked:
+                return
+            outcomes.budget -= 1
+            stmt = flat[position]
+            if isinstance(stmt, cst.BaseSmallStatement):
+                result = self.small(stmt, tracked)
+                if result is None:
+                    return
+                tracked = result
+                continue
+
+            def rest(after: dict[str, State], position: int = position) -> None:
+                self.run(flat, position + 1, after, then)
+
+            self.compound(stmt, tracked, rest)
+            return
+        if tracked and not outcomes.done:
+            then(tracked)
+
+    def compound(
+        self, stmt: Statement, tracked: dict[str, State], then: Callable[[dict[str, State]], None]
+    ) -> None:
+        if not self.mentions(stmt, tracked):
+            then(tracked)  # it neither reads nor rebinds the value: one path, not many
+            return
+        if isinstance(stmt, cst.If):
+            branch: cst.If | cst.Else | None = stmt
+            while isinstance(branch, cst.If):
+                if self.ev(branch.test, tracked) is not None:
+                    self.outcomes.add("unknown")
+                    return
+                self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
+                branch = branch.orelse
+            if branch is None:
+                then(dict(tracked))
+            else:
+                self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            self.loop(stmt, tracked, then)
+        elif isinstance(stmt, cst.With):
+            inner = dict(tracked)
+            for item in stmt.items:
+                if self.ev(item.item, tracked) is not None:
+                    self.outcomes.add("unknown")
+                    return
+                if item.asname is not None:
+                    for name in target_names(item.asname.name):
+                        inner.pop(name, None)
+            self.run(block(stmt.body, self.blocks), 0, inner, then)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            if any(self.mentions(handler, tracked) for handler in stmt.handlers):
+                self.outcomes.add("unknown")
+                return
+            tails = [part for part in (stmt.orelse, stmt.finalbody) if part is not None]
+
+            def tail(after: dict[str, State], remaining: list = tails) -> None:
+                if remaining:
+                    self.run(
+                        block(remaining[0].body, self.blocks),
+                        0,
+                        after,
+                        lambda t: tail(t, remaining[1:]),
+                    )
+                else:
+                    then(after)
+
+            self.run(block(stmt.body, self.blocks), 0, tracked, tail)
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            if self.mentions(stmt, tracked):
+                self.outcomes.add("unknown")  # used in a closure
+                return
+            after = dict(tracked)
+            after.pop(stmt.name.value, None)
+            then(after)
+        else:
+            if self.mentions(stmt, tracked):
+                self.outcomes.add("unknown")
+                return
+            then(tracked)
+
+    def loop(
+        self,
+        stmt: cst.For | cst.While,
+        tracked: dict[str, State],
+        then: Callable[[dict[str, State]], None],
+    ) -> None:
+        header = stmt.iter if isinstance(stmt, cst.For) else stmt.test
+        if self.ev(header, tracked) is not None:
+            self.outcomes.add("unknown")
+            return
+        targets = target_names(stmt.target) if isinstance(stmt, cst.For) else []
+        body = block(stmt.body, self.blocks)
+
+        def leave(after: dict[str, State]) -> None:
+            if stmt.orelse is not None:
+                self.run(block(stmt.orelse.body, self.blocks), 0, after, then)
+            else:
+                then(after)
+
+        def enter(before: dict[str, State]) -> dict[str, State]:
+            inner = dict(before)
+            for name in targets:
+                inner.pop(name, None)
+            return inner
+
+        def again(after: dict[str, State]) -> None:
+            self.run(body, 0, enter(after), leave)  # a second pass, then out
+            leave(after)
+
+        self.run(body, 0, enter(tracked), again)
+        leave(dict(tracked))  # no iteration at all
+
+    def after(self, frames: list[Frame], tracked: dict[str, State]) -> None:
+        """Continue after the statement at ``frames[-1]``, then out of the enclosing blocks."""
+        flat, index = frames[-1]
+        outer = frames[:-1]
+
+        def leave(after: dict[str, State]) -> None:
+            if not outer:
+                return  # the end of the body: the value is not used any more
+            owner_flat, owner_index = outer[-1]
+            owner = owner_flat[owner_index]
+            if isinstance(owner, (cst.For, cst.While)) and flat is block(owner.body, self.blocks):
+                targets = target_names(owner.target) if isinstance(owner, cst.For) else []
+                again = {k: v for k, v in after.items() if k not in targets}
+                self.run(flat, 0, again, lambda t: self.after(outer, t))
+            self.after(outer, after)
+
+        self.run(flat, index + 1, tracked, leave)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def target_names(target: cst.CSTNode) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in target_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return target_names(target.value)
+    return []
+
+
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(child_nodes(current))
+
+
+def is_label(node: cst.CSTNode, ancestors: list[cst.CSTNode]) -> bool:
+    """A Name that is an attribute's or keyword's label, not a variable (``a.conv``, ``conv=``)."""
+    parent = ancestors[-1] if ancestors else None
+    return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+        isinstance(parent, cst.Arg) and parent.keyword is node
+    )
+
+
+def find(
+    body: list[Statement],
+    scope: Scope,
+    matches: Callable[[cst.CSTNode], bool],
+    cache: dict[int, list[Statement]],
+    nested: dict[int, Scope] | None = None,
+) -> Iterator[Use]:
+    """Occurrences of matching expression nodes in a body.
+
+    Nested functions and classes are searched only when ``nested`` maps their nodes to their
+    scopes (each occurrence then carries its own scope and frames).
+    """
+
+    def in_block(flat: list[Statement], frames: list[Frame], scope: Scope) -> Iterator[Use]:
+        for index, stmt in enumerate(flat):
+            frames.append((flat, index))
+            yield from in_stmt(stmt, frames, scope)
+            frames.pop()
+
+    def in_stmt(stmt: Statement, frames: list[Frame], scope: Scope) -> Iterator[Use]:
+        if isinstance(stmt, cst.BaseSmallStatement):
+            yield from in_expr(stmt, frames, scope)
+            return
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            inner = nested.get(id(stmt)) if nested is not None else None
+            if inner is not None:
+                yield from in_block(inner.body, [], inner)
+            return
+        for child in child_nodes(stmt):
+            if isinstance(child, cst.BaseSuite):
+                yield from in_block(block(child, cache), frames, scope)
+            elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
+                yield from in_stmt(child, frames, scope)  # type: ignore[arg-type]
+            else:
+                yield from in_expr(child, frames, scope)
+
+    def in_expr(root: cst.CSTNode, frames: list[Frame], scope: Scope) -> Iterator[Use]:
+        ancestors: list[cst.CSTNode] = []
+        stack: list[tuple[cst.CSTNode, int]] = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            del ancestors[depth:]
+            if matches(node) and not is_label(node, ancestors):
+                yield Use(node, list(ancestors), list(frames), scope)
+                continue
+            ancestors.append(node)
+            for child in reversed(list(child_nodes(node))):
+                stack.append((child, depth + 1))
+
+    yield from in_block(body, [], scope)

@@ -1,0 +1,584 @@
+"""Which kernel layer feeds which activation: the analysis behind every kaiming-lint rule.
+
+``analyze(module)`` finds every Keras kernel-layer construction in a parsed file and follows the
+layer's output (spec forms 1-7): its own ``activation=``, the next elements of a ``Sequential``
+list, the next ``model.add(...)``, the functional API within one body (``x = L(...)(x)`` then
+``x = ReLU()(x)``, ``tf.nn.relu(L(...)(x))``), layers bound to a name or ``self.attr`` and called
+later, and the values of names bound once. Transparent steps (dropout, pooling, reshapes,
+Concatenate) are passed through; a normalization layer turns the pairing into "normalized".
+It also follows a local helper whose body only returns the layer (``def conv(f): return
+Conv2D(f, 3)``: each call site is a use), a helper step (``def relu(x): return ReLU()(x)``), and a
+parameter's default when no call in the file passes that parameter.
+
+Exactness comes first; anything not seen exactly is "unknown", which is never reported:
+
+* Branches: every path through ``if``/``for``/``while`` that reads or rebinds the value is
+  followed (a loop body zero, one and two times); the pairing holds only when every path agrees.
+  Statements that never mention the value are one path. Past a budget of paths: "unknown".
+* Fan-out: a value used by several consumers (``skip = x`` ... ``x = ReLU()(x)``) pairs only
+  when every consumer gives the same answer; ReLU on one branch and ``Add`` on another is
+  "unknown" - reporting it would judge a layer by one of its consumers only.
+* A value that escapes (``return``, stored in a container or attribute, passed to user code) or
+  is never used is "unknown"; a known non-ReLU step (``Add``, ``x + y``, ``tanh``, another Keras
+  layer, a model's output) makes it "none". Method calls on a layer object (``conv.build(s)``)
+  are not uses.
+* Layers of a model that the same body then unconditionally overwrites with
+  ``model.load_weights(...)``/``model.set_weights(...)`` are left out: their start never matters.
+* ``uses`` is 2 for a layer built in a loop or comprehension, or by a helper called more than
+  once - unless its weight initializer object is built in the same loop (a fresh one per pass).
+
+The walk touches statements and expressions only (no metadata providers), see
+:mod:`kaiming_lint.resolve` for how names are resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import libcst as cst
+
+from kaiming_lint import knowledge, symbols
+from kaiming_lint.facts import Init, LayerFacts
+from kaiming_lint.flow import PLAIN, Flow, Outcomes, State, Use, find, target_names, walk
+from kaiming_lint.resolve import (
+    KERNEL_CALL_NAMES,
+    Def,
+    Frame,
+    ModuleIndex,
+    Node,
+    Resolver,
+    Scope,
+    Site,
+    Statement,
+    child_nodes,
+    index_module,
+)
+from kaiming_lint.source_ref import SourceRef
+from kaiming_lint.values import Argument, Interpreter, Step, call_arguments
+
+__all__ = ["ModuleFacts", "analyze", "mentions_kernel_layer"]
+
+# Substrings covering every kernel-layer name and alias (Conv2D also covers DepthwiseConv2D).
+_PREFILTER = re.compile(
+    "|".join(
+        sorted(
+            name
+            for name in KERNEL_CALL_NAMES
+            if not any(other != name and other in name for other in KERNEL_CALL_NAMES)
+        )
+    )
+)
+_MAX_HOPS = 6  # layer -> bound name -> helper function -> ... chains followed
+# Attributes of a layer object that hand out its output or call it.
+_OUTPUT_ATTRIBUTES = frozenset({"output", "outputs", "call", "__call__", "get_output_at"})
+
+
+def mentions_kernel_layer(text: str) -> bool:
+    """Cheap prefilter: does the text mention any kernel-layer name or alias at all?"""
+    return _PREFILTER.search(text) is not None
+
+
+@dataclass
+class ModuleFacts:
+    """The kernel layers of one module, in source order."""
+
+    layers: list[LayerFacts]
+    unknown: int  # kernel layers whose pairing is "unknown" (for --statistics)
+
+
+def analyze(
+    module: cst.Module, extra_relu_activations: frozenset[str] = frozenset()
+) -> ModuleFacts:
+    """Find every Keras kernel layer built in ``module`` and what its output feeds."""
+    index = index_module(module)
+    resolver = Resolver(index)
+    analysis = Follower(index, resolver, Interpreter(resolver, frozenset(extra_relu_activations)))
+    layers: list[LayerFacts] = []
+    for site in index.sites:
+        name = symbols.layer_name(resolver.symbol(site.call.func, site.scope))
+        if name is None or name not in knowledge.KERNEL_LAYERS:
+            continue
+        facts = analysis.layer(site, name)
+        if facts is not None:
+            layers.append(facts)
+    return ModuleFacts(layers, sum(1 for facts in layers if facts.pairing == "unknown"))
+
+
+class Follower:
+    def __init__(self, index: ModuleIndex, resolver: Resolver, interpreter: Interpreter) -> None:
+        self.index = index
+        self.resolver = resolver
+        self.values = interpreter
+        self.blocks = index.blocks
+
+    def find(
+        self,
+        body: list[Statement],
+        scope: Scope,
+        matches: Callable[[cst.CSTNode], bool],
+        nested: bool = False,
+    ) -> list[Use]:
+        inner = None
+        if nested:
+            inner = dict(self.index.scopes)
+            inner.update((key, info.scope) for key, info in self.index.classes.items())
+        return list(find(body, scope, matches, self.blocks, inner))
+
+    # --- one layer -------------------------------------------------------------------------
+
+    def layer(self, site: Site, name: str) -> LayerFacts | None:
+        call, scope = site.call, site.scope
+        if scope.overwritten and self._exempt(site):
+            return None
+        positional = knowledge.POSITIONAL_PARAMETERS.get(name, ())
+        args, complete = call_arguments(call, positional, scope, self.values)
+        weight_arg = knowledge.KERNEL_LAYERS[name]
+        weight, weight_ctor, weight_node = self._init(args.get(weight_arg), complete)
+        bias, bias_ctor, bias_node = self._init(args.get(knowledge.BIAS_ARGUMENT), complete)
+        use_bias: bool | None = True if complete else None
+        if knowledge.USE_BIAS_ARGUMENT in args:
+            given = args[knowledge.USE_BIAS_ARGUMENT]
+            use_bias = self.values.boolean(given.value, given.scope)
+        if knowledge.ACTIVATION_ARGUMENT in args:
+            given = args[knowledge.ACTIVATION_ARGUMENT]
+            own = self.values.activation(given.value, given.scope)
+        else:
+            own = Step("identity") if complete else Step("unknown")
+        outcomes = Outcomes()
+        uses = 2 if site.in_loop else 1
+        try:
+            uses = self._pair(site, own, outcomes, uses)
+        except RecursionError:  # absurdly deep code: give up on this layer, not the file
+            outcomes.add("unknown")
+        if weight_ctor is not None and id(weight_ctor) in self.index.loop_values:
+            uses = 1  # the object is built anew on every pass of the loop, like the layer
+        pairing, feeds = outcomes.result()
+        ref = SourceRef(call, weight_node, bias_node, weight_ctor, bias_ctor)
+        return LayerFacts(
+            layer=name,
+            weight_arg=weight_arg,
+            weight=weight,
+            bias=bias,
+            use_bias=use_bias,
+            pairing=pairing,
+            feeds=feeds,
+            uses=uses,
+            ref=ref,
+        )
+
+    def _pair(self, site: Site, own: Step, outcomes: Outcomes, uses: int) -> int:
+        """Record where the layer's output goes; returns how many layers the site builds."""
+        call, scope = site.call, site.scope
+        if own.kind == "identity":
+            uses = max(
+                uses,
+                self.follow_object(Use(call, site.ancestors, site.frames, scope), outcomes, 0),
+            )
+        else:
+            if own.kind == "relu":
+                outcomes.add("relu", own.label, own.slope)
+            else:
+                outcomes.add("none" if own.kind == "other" else "unknown")
+            if isinstance(site.ancestors[-1] if site.ancestors else None, cst.Return):
+                # a helper returning the layer: how many layers its callers build
+                uses = max(
+                    uses,
+                    self.follow_helper(
+                        Use(call, site.ancestors, site.frames, scope), Outcomes(), 0
+                    ),
+                )
+        return uses
+
+    def _init(
+        self, given: Argument | None, complete: bool
+    ) -> tuple[Init | None, cst.Call | None, cst.Arg | None]:
+        """The initializer given for a parameter; absent: None, or unknown behind ``**kwargs``."""
+        if given is None:
+            return (None if complete else Init("unknown", "**kwargs")), None, None
+        init, ctor = self.values.initializer(given.value, given.scope)
+        return init, ctor, given.arg
+
+    # --- where a layer object goes -----------------------------------------------------------
+
+    def follow_object(self, use: Use, outcomes: Outcomes, hops: int) -> int:
+        """Follow a layer object from one occurrence; returns how many layers it stands for."""
+        ancestors = use.ancestors
+        parent = ancestors[-1] if ancestors else None
+        node = use.node
+        if isinstance(parent, cst.Call) and parent.func is node:
+            self.follow_tensor(
+                Use(parent, ancestors[:-1], use.frames, use.scope), PLAIN, outcomes, hops
+            )
+            return 1
+        if isinstance(parent, cst.Element) and len(ancestors) >= 4:
+            container, arg, call = ancestors[-2], ancestors[-3], ancestors[-4]
+            if (
+                isinstance(container, (cst.List, cst.Tuple))
+                and isinstance(arg, cst.Arg)
+                and isinstance(call, cst.Call)
+                and self._is_sequential(call, arg, use.scope)
+            ):
+                position = next(
+                    i for i, element in enumerate(container.elements) if element.value is node
+                )
+                state = self.follow_list(container, position + 1, use.scope, outcomes)
+                if state is not None:
+                    self.after_sequential(
+                        Use(call, ancestors[:-4], use.frames, use.scope), state, outcomes
+                    )
+                return 1
+        if (
+            isinstance(parent, cst.Arg)
+            and len(ancestors) == 3
+            and isinstance(ancestors[0], cst.Expr)
+            and self._add_target(ancestors[1]) is not None
+        ):
+            model = self._add_target(ancestors[1])
+            self.follow_adds(model, use.frames, use.scope, PLAIN, outcomes)  # type: ignore[arg-type]
+            return 1
+        if (
+            isinstance(parent, (cst.Assign, cst.AnnAssign))
+            and parent.value is node
+            and hops < _MAX_HOPS
+        ):
+            return self.follow_binding(parent, use, outcomes, hops)
+        if isinstance(parent, cst.Return) and len(ancestors) == 1 and hops < _MAX_HOPS:
+            return self.follow_helper(use, outcomes, hops)
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is node
+            and parent.attr.value not in _OUTPUT_ATTRIBUTES
+        ):
+            return 1  # conv.build(shape), conv.trainable = False: no values flow
+        outcomes.add("unknown")
+        return 1
+
+    def _is_sequential(self, call: cst.Call, arg: cst.Arg, scope: Scope) -> bool:
+        positional_first = arg.keyword is None and not arg.star and call.args[0] is arg
+        by_keyword = arg.keyword is not None and arg.keyword.value == "layers"
+        if not (positional_first or by_keyword):
+            return False
+        symbol = self.resolver.symbol(call.func, scope)
+        return symbol is not None and symbol.kind == "model" and symbol.name == "Sequential"
+
+    @staticmethod
+    def _add_target(call: cst.CSTNode) -> str | None:
+        if (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "add"
+            and isinstance(call.func.value, cst.Name)
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+            and not call.args[0].star
+        ):
+            return call.func.value.value
+        return None
+
+    def object_step(self, expr: cst.BaseExpression, scope: Scope) -> Step:
+        """A layer object used as a model step (a Sequential element, a model.add argument)."""
+        value = self.resolver.resolve(expr, scope)
+        if isinstance(value, Node) and isinstance(value.expr, cst.Call):
+            return self.values.layer_object(value.expr, value.scope)
+        return Step("unknown")
+
+    def follow_list(
+        self, container: cst.List | cst.Tuple, start: int, scope: Scope, outcomes: Outcomes
+    ) -> State | None:
+        state: State | None = PLAIN
+        for element in container.elements[start:]:
+            if isinstance(element, cst.StarredElement):
+                outcomes.add("unknown")
+                return None
+            step = self.object_step(element.value, scope)
+            if step.kind == "merge":
+                step = Step("unknown")
+            state = outcomes.step(step, state)  # type: ignore[arg-type]
+            if state is None:
+                return None
+        return state
+
+    def after_sequential(self, use: Use, state: State, outcomes: Outcomes) -> None:
+        """The list ended: go on with ``model.add`` calls when the model is bound to a name."""
+        parent = use.ancestors[-1] if use.ancestors else None
+        if (
+            isinstance(parent, cst.Assign)
+            and len(use.ancestors) == 1
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            model = parent.targets[0].target.value
+            self.follow_adds(model, use.frames, use.scope, state, outcomes)
+        else:
+            outcomes.add("none")  # the model's output
+
+    def follow_adds(
+        self, model: str, frames: list[Frame], scope: Scope, state: State, outcomes: Outcomes
+    ) -> None:
+        """``model.add(L)`` then the next ``model.add(...)`` calls, straight-line in one block."""
+        flat, index = frames[-1]
+        for stmt in flat[index + 1 :]:
+            if isinstance(stmt, cst.Expr) and self._add_target(stmt.value) == model:
+                step = self.object_step(stmt.value.args[0].value, scope)  # type: ignore[attr-defined]
+                if step.kind == "merge":
+                    step = Step("unknown")
+                state = outcomes.step(step, state)  # type: ignore[assignment]
+                if state is None:
+                    return
+            elif _rebinds(stmt, model):
+                outcomes.add("none")
+                return
+            elif _mentions_bare(stmt, model):
+                outcomes.add("unknown")  # passed on, or used in a branch: not straight-line
+                return
+        if len(frames) == 1 and self._local_model(model, scope):
+            outcomes.add("none")  # the model's output
+        else:
+            outcomes.add("unknown")
+
+    def _local_model(self, model: str, scope: Scope) -> bool:
+        value = self.resolver.name(model, scope)
+        if not (isinstance(value, Node) and isinstance(value.expr, cst.Call)):
+            return False
+        symbol = self.resolver.symbol(value.expr.func, value.scope)
+        return symbol is not None and symbol.kind == "model"
+
+    def follow_binding(
+        self, assign: cst.Assign | cst.AnnAssign, use: Use, outcomes: Outcomes, hops: int
+    ) -> int:
+        """``conv = Conv2D(...)`` / ``self.fc = Dense(...)``: follow every later use."""
+        targets = (
+            [t.target for t in assign.targets]
+            if isinstance(assign, cst.Assign)
+            else [assign.target]
+        )
+        if len(targets) != 1:
+            outcomes.add("unknown")
+            return 1
+        target = targets[0]
+        scope = use.scope
+        uses: list[Use] = []
+        if isinstance(target, cst.Name):
+            if len(scope.bindings.get(target.value, ())) != 1:
+                outcomes.add("unknown")
+                return 1
+            name = target.value
+            uses = list(
+                self.find(scope.body, scope, lambda n: isinstance(n, cst.Name) and n.value == name)
+            )
+        elif (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and scope.klass is not None
+            and target.value.value == scope.self_name
+        ):
+            attr = target.attr.value
+            if len(scope.klass.attrs.get(attr, ())) != 1:
+                outcomes.add("unknown")
+                return 1
+            for method in scope.klass.methods:
+                self_name = method.self_name
+                uses.extend(
+                    self.find(
+                        method.body,
+                        method,
+                        lambda n, s=self_name: (
+                            isinstance(n, cst.Attribute)
+                            and n.attr.value == attr
+                            and isinstance(n.value, cst.Name)
+                            and n.value.value == s
+                        ),
+                    )
+                )
+        uses = [u for u in uses if not isinstance(u.ancestors[-1], cst.AssignTarget)]
+        if not uses:
+            outcomes.add("unknown")
+            return 1
+        for found in uses:
+            self.follow_object(found, outcomes, hops + 1)
+            if outcomes.done:
+                break
+        return 1
+
+    def follow_helper(self, use: Use, outcomes: Outcomes, hops: int) -> int:
+        """``def conv(f): return Conv2D(f, 3)``: follow the calls of the helper in this file."""
+        scope = use.scope
+        node = scope.node
+        if not (
+            scope.kind == "function"
+            and isinstance(node, cst.FunctionDef)
+            and len(scope.body) == 1
+            and not node.decorators
+            and scope.klass is None
+            and scope.parent is not None
+            and len(scope.parent.bindings.get(node.name.value, ())) == 1
+        ):
+            outcomes.add("unknown")
+            return 1
+        calls = self._calls_of(node, scope.parent)
+        if calls is None:
+            outcomes.add("unknown")  # never called, or passed around
+            return 1
+        built = 0
+        for found in calls:
+            call = found.ancestors[-1]
+            in_loop = any(
+                isinstance(a, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp))
+                for a in found.ancestors
+            ) or _in_loop(found.frames)
+            built += 2 if in_loop else 1
+            self.follow_object(
+                Use(call, found.ancestors[:-1], found.frames, found.scope), outcomes, hops + 1
+            )
+        return min(built, 2)
+
+    # --- where a tensor goes ---------------------------------------------------------------
+
+    def follow_tensor(
+        self, use: Use, state: State, outcomes: Outcomes, hops: int, returned: bool = False
+    ) -> None:
+        """The tensor ``use.node`` and everything it reaches.
+
+        ``use.node`` is a layer applied to an input, or (``returned``) a call of a function of
+        the file that returns the tensor.
+        """
+        flat, index = use.frames[-1]
+        stmt = flat[index]
+        if not isinstance(stmt, cst.BaseSmallStatement) or (
+            use.ancestors and use.ancestors[0] is not stmt
+        ):
+            outcomes.add("unknown")
+            return
+        flow = Flow(self, use.scope, outcomes, use.node, state, hops, returned)
+        tracked = flow.small(stmt, {})
+        if tracked:
+            flow.after(use.frames, tracked)
+
+    def follow_return(self, scope: Scope, state: State, outcomes: Outcomes, hops: int) -> None:
+        """A function returns the value: follow it from every call of the function in the file.
+
+        Only for plain, undecorated functions that are called by name and never passed around.
+        """
+        node = scope.node
+        owner = scope.parent
+        if (
+            hops >= _MAX_HOPS
+            or scope.kind != "function"
+            or scope.klass is not None
+            or owner is None
+            or not isinstance(node, cst.FunctionDef)
+            or node.decorators
+        ):
+            outcomes.add("unknown")
+            return
+        calls = self._calls_of(node, owner)
+        if not calls:
+            outcomes.add("unknown")
+            return
+        for found in calls:
+            call = found.ancestors[-1]
+            self.follow_tensor(
+                Use(call, found.ancestors[:-1], found.frames, found.scope),
+                state,
+                outcomes,
+                hops + 1,
+                returned=True,
+            )
+            if outcomes.done:
+                return
+
+    def _calls_of(self, node: cst.FunctionDef, owner: Scope) -> list[Use] | None:
+        """Every call ``name(...)`` of a function, or None if it is also used otherwise."""
+        name = node.name.value
+        every = [
+            found
+            for found in self.find(
+                owner.body,
+                owner,
+                lambda n: isinstance(n, cst.Name) and n.value == name,
+                nested=True,
+            )
+            if isinstance(value := self.resolver.name(name, found.scope), Def)
+            and value.node is node
+        ]
+        calls = [
+            found
+            for found in every
+            if found.ancestors
+            and isinstance(found.ancestors[-1], cst.Call)
+            and found.ancestors[-1].func is found.node
+        ]
+        return calls if calls and len(calls) == len(every) else None
+
+    def _exempt(self, site: Site) -> bool:
+        """The layer belongs to a model this body overwrites later with load/set_weights."""
+        scope, ancestors = site.scope, site.ancestors
+        position = site.frames[0][1]
+        parent = ancestors[-1] if ancestors else None
+        if isinstance(parent, cst.Call) and parent.func is site.call:
+            return self._functional_exempt(scope, position)
+        model = None
+        if (
+            isinstance(parent, cst.Arg)
+            and len(ancestors) == 3
+            and isinstance(ancestors[0], cst.Expr)
+        ):
+            model = self._add_target(ancestors[1])
+        elif (
+            isinstance(parent, cst.Element)
+            and len(ancestors) == 5
+            and isinstance(ancestors[0], cst.Assign)
+            and ancestors[0].value is ancestors[1]
+            and len(ancestors[0].targets) == 1
+            and isinstance(ancestors[0].targets[0].target, cst.Name)
+        ):
+            model = ancestors[0].targets[0].target.value
+        return model is not None and scope.overwritten.get(model, -1) > position
+
+    def _functional_exempt(self, scope: Scope, position: int) -> bool:
+        """Every functional model this body builds is overwritten after ``position``."""
+        models = []
+        for name, bindings in scope.bindings.items():
+            value = self.resolver.name(name, scope)
+            if (
+                len(bindings) == 1
+                and isinstance(value, Node)
+                and isinstance(value.expr, cst.Call)
+                and (symbol := self.resolver.symbol(value.expr.func, scope)) is not None
+                and symbol.kind == "model"
+                and symbol.name != "Sequential"
+            ):
+                models.append(name)
+        return bool(models) and all(scope.overwritten.get(model, -1) > position for model in models)
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+
+def _rebinds(stmt: Statement, name: str) -> bool:
+    if isinstance(stmt, cst.Assign):
+        return any(name in target_names(t.target) for t in stmt.targets)
+    if isinstance(stmt, (cst.AnnAssign, cst.AugAssign)):
+        return name in target_names(stmt.target)
+    return False
+
+
+def _mentions_bare(stmt: Statement, name: str) -> bool:
+    """Whether ``name`` occurs other than as ``name.attr`` (method calls on a model are fine)."""
+    if isinstance(stmt, cst.BaseCompoundStatement):
+        return any(isinstance(n, cst.Name) and n.value == name for n in walk(stmt))
+    stack: list[cst.CSTNode] = [stmt]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Attribute) and isinstance(current.value, cst.Name):
+            continue
+        if isinstance(current, cst.Name) and current.value == name:
+            return True
+        stack.extend(child_nodes(current))
+    return False
+
+
+def _in_loop(frames: list[Frame]) -> bool:
+    return any(isinstance(flat[index], (cst.For, cst.While)) for flat, index in frames[:-1])

@@ -1,0 +1,92 @@
+"""What every rule shares: the settings it is judged with, and the message wording."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from kaiming_lint import knowledge
+from kaiming_lint.facts import Init, LayerFacts, Violation
+
+FIX_STYLES: tuple[str, ...] = ("kaiming", "keras")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options a rule's verdict depends on."""
+
+    fix_style: str = "kaiming"
+    strict_normalized: bool = False
+
+
+class Rule:
+    """One check over kernel-layer facts, with its documentation and code examples.
+
+    ``valid`` sources must not trigger the rule; ``invalid`` entries are either a source that
+    must trigger it, or a ``(source, fixed_source)`` pair whose fix must give ``fixed_source``.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    documentation: ClassVar[str]
+    fixable: ClassVar[bool]
+    autofix: ClassVar[str]  # what the fix does, for the rule table
+    valid: ClassVar[tuple[str, ...]] = ()
+    invalid: ClassVar[tuple[str | tuple[str, str], ...]] = ()
+
+    def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:
+        """Yield a violation for each layer this rule finds fault with."""
+        return iter(())
+
+    def __repr__(self) -> str:
+        return f"<{self.code} {self.name}>"
+
+
+# --- Judgements shared by several rules ------------------------------------------------------
+
+
+def paired_slope(layer: LayerFacts, settings: Settings) -> float | None:
+    """The negative slope of the ReLU the layer feeds, or None when no ReLU finding applies."""
+    if layer.feeds is None:
+        return None
+    if layer.pairing == "relu" or (layer.pairing == "normalized" and settings.strict_normalized):
+        return layer.feeds.slope
+    return None
+
+
+def is_he_for(init: Init, slope: float) -> bool:
+    """He-compatible, or a variance scale matching He for this slope (leaky-He)."""
+    if init.category == knowledge.HE:
+        return True
+    return init.scale is not None and math.isclose(
+        init.scale, knowledge.he_scale(slope), rel_tol=1e-3
+    )
+
+
+def is_zeros(init: Init) -> bool:
+    """A constant initializer whose value is zero (Keras's default bias)."""
+    return init.category == knowledge.CONSTANT and init.constant_value == 0.0
+
+
+def kind(layer: LayerFacts) -> str:
+    """'kernel', 'depthwise' or 'pointwise': the weights the layer's activation sees."""
+    return layer.weight_arg.removesuffix("_initializer")
+
+
+def feeds_phrase(layer: LayerFacts) -> str:
+    """'Conv2D feeds ReLU' (or 'feeds ReLU through normalization')."""
+    assert layer.feeds is not None
+    through = " through normalization" if layer.pairing == "normalized" else ""
+    return f"{layer.layer} feeds {layer.feeds.label}{through}"
+
+
+def he_replacement(slope: float, fix_style: str) -> str:
+    """The initializer a fix writes, as the message shows it."""
+    if fix_style == "keras":
+        return '"he_normal"'
+    if slope:
+        return f'KaimingNormal(nonlinearity="leaky_relu", negative_slope={slope!r})'
+    return "KaimingNormal()"

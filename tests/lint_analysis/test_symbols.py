@@ -1,0 +1,46 @@
+"""symbols.classify: qualified names (as audit sees them on live objects) to Keras symbols."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaiming_lint.symbols import Symbol, canonical, classify, layer_name
+
+
+@pytest.mark.parametrize(
+    ("qualname", "expected"),
+    [
+        ("keras.src.layers.convolutional.conv2d.Conv2D", Symbol("layer", "Conv2D")),
+        ("tf_keras.src.layers.core.dense.Dense", Symbol("layer", "Dense")),
+        ("tensorflow.keras.layers.Convolution2D", Symbol("layer", "Convolution2D")),
+        ("keras.Sequential", Symbol("model", "Sequential")),
+        ("keras.src.models.sequential.Sequential", Symbol("model", "Sequential")),
+        ("keras.initializers.he_normal", Symbol("initializer", "he_normal")),
+        ("tensorflow.compat.v1.keras.initializers.Orthogonal", Symbol("initializer", "Orthogonal")),
+        ("tensorflow.zeros_initializer", Symbol("initializer", "zeros_initializer")),
+        ("kaiming_keras.initializers.KaimingUniform", Symbol("initializer", "KaimingUniform")),
+        ("tensorflow.nn.leaky_relu", Symbol("activation", "leaky_relu")),
+        ("keras.ops.nn.relu6", Symbol("activation", "relu6")),
+        ("keras.layers", Symbol("module", "keras.layers")),
+        ("tensorflow", Symbol("module", "tensorflow")),
+    ],
+)
+def test_classify(qualname, expected):
+    assert classify(qualname) == expected
+
+
+@pytest.mark.parametrize(
+    "qualname", ["mylib.layers.Dense", "tensorflow.reshape", "torch.nn.Conv2d", "keras.utils.Foo"]
+)
+def test_names_outside_keras_are_not_symbols(qualname):
+    assert classify(qualname) is None
+
+
+def test_canonical_roots():
+    assert canonical("tensorflow.python.keras.layers.Dense") == "keras.layers.Dense"
+    assert canonical("kerasx.layers.Dense") == "kerasx.layers.Dense"
+
+
+def test_layer_name_maps_aliases():
+    assert layer_name(Symbol("layer", "SeparableConvolution1D")) == "SeparableConv1D"
+    assert layer_name(Symbol("initializer", "HeNormal")) is None
