@@ -11,6 +11,18 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+try:
+    import keras
+except ModuleNotFoundError as missing:  # the base install is the linter alone
+    if missing.name != "keras":
+        raise
+    raise ImportError(
+        "kaiming_keras needs Keras 3 and a backend: pip install 'kaiming-keras[tensorflow]'"
+        " (the linter, kaiming-lint, needs neither)"
+    ) from missing
+if int(keras.__version__.split(".")[0]) < 3:
+    raise ImportError(f"kaiming_keras needs Keras 3; found Keras {keras.__version__}")
+
 from kaiming_keras.gain import calculate_gain
 from kaiming_keras.initializers import KaimingNormal, KaimingUniform
 
