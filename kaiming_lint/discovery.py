@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Sequence
 
 SOURCE_SUFFIXES = (".py", ".ipynb", ".keras")
@@ -21,10 +22,10 @@ def source_files(paths: Sequence[str], excludes: Sequence[str], root: str = ".")
     """
     found: list[str] = []
     for path in paths:
-        if os.path.isfile(path):
-            found.append(path)
-        elif os.path.isdir(path):
+        if os.path.isdir(path):
             found.extend(_walk(path, excludes, root))
+        elif os.path.lexists(path):
+            found.append(path)  # a file, or something the checker reports as unreadable
         else:
             raise MissingPath(path)
     return found
@@ -40,9 +41,24 @@ def _walk(top: str, excludes: Sequence[str], root: str) -> list[str]:
         )
         for name in sorted(names):
             path = os.path.join(directory, name)
-            if name.endswith(SOURCE_SUFFIXES) and not _excluded(path, name, excludes, root):
+            if (
+                name.endswith(SOURCE_SUFFIXES)
+                and not _special(path)
+                and not _excluded(path, name, excludes, root)
+            ):
                 files.append(os.path.normpath(path))
     return files
+
+
+def _special(path: str) -> bool:
+    """A fifo, socket or device: reading it could block forever, and it holds no source.
+
+    A link that cannot be followed is not special: checking it reports why it is unreadable.
+    """
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _excluded(path: str, name: str, excludes: Sequence[str], root: str) -> bool:

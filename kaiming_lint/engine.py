@@ -6,20 +6,23 @@ judge -> ``# noqa`` -> positions (only when something is reported) -> findings (
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
+import stat
 import tokenize
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from kaiming_lint import fix as fixing
+from kaiming_lint import guard
 from kaiming_lint.facts import Violation
 from kaiming_lint.rules import judge, rule_for, selected_codes
 from kaiming_lint.source_ref import SourceRef
@@ -111,20 +114,107 @@ def lint_bytes(data: bytes, path: str, options: LintOptions) -> FileResult:
         return result
     analyze, mentions_kernel_layer = _analysis()
     if not mentions_kernel_layer(text):
+        # Nothing to check, but a file that does not parse is still reported.
+        problem = _syntax_problem(text) if UNREADABLE in enabled else None
+        if problem is not None:
+            return _report_unreadable(result, enabled, problem, _LINE_BREAK.split(text))
         return result
     lines = _LINE_BREAK.split(text)
+    refusal = guard.refuse(text)
+    if refusal is not None:
+        problem = _Unreadable(
+            f"could not parse the file: {refusal.reason}", refusal.line, refusal.column
+        )
+        return _report_unreadable(result, enabled, problem, lines)
+    try:
+        return _lint_text(result, text, encoding, lines, enabled, options, analyze)
+    except RecursionError:
+        problem = _Unreadable("could not parse the file: it is nested too deeply to check", 1, 1)
+        return _report_unreadable(result, enabled, problem, lines)
+
+
+def _syntax_problem(text: str) -> _Unreadable | None:
+    """Why a file with no layer to check does not parse, or None when it does.
+
+    Python's own parser answers first (about ten times faster than libcst); what it rejects is
+    confirmed with libcst, which may know newer syntax than the running Python.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<file>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    refusal = guard.refuse(text)
+    if refusal is not None:
+        return _Unreadable(
+            f"could not parse the file: {refusal.reason}", refusal.line, refusal.column
+        )
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        return _libcst_rejected(text, error)
+    except RecursionError:
+        return _Unreadable("could not parse the file: it is nested too deeply to check", 1, 1)
+    return None
+
+
+def _libcst_rejected(text: str, error: cst.ParserSyntaxError) -> _Unreadable:
+    """The reason and position to report for a file libcst could not parse."""
+    return _python_syntax_error(text) or _Unreadable(
+        f"could not parse the file: invalid syntax at line {error.editor_line}",
+        error.editor_line,
+        error.editor_column,
+    )
+
+
+def _python_syntax_error(text: str) -> _Unreadable | None:
+    """Python's own reason and position for a syntax error (libcst's are often vaguer).
+
+    Only ever called on text libcst rejected; it is compiled to a syntax tree, never run.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # warnings about the code are not ours to print
+            compile(text, "<file>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        if not error.lineno:
+            return None
+        return _Unreadable(
+            f"could not parse the file: {error.msg} at line {error.lineno}",
+            error.lineno,
+            max(1, error.offset or 1),
+        )
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None  # Python accepts it (newer syntax than libcst knows): keep libcst's answer
+
+
+def _report_unreadable(
+    result: FileResult, enabled: frozenset[str], problem: _Unreadable, lines: list[str]
+) -> FileResult:
+    if UNREADABLE in enabled:
+        source_line = lines[problem.line - 1] if 1 <= problem.line <= len(lines) else ""
+        result.findings = [_unreadable(result.path, problem, source_line)]
+        result.fixed = None
+    return result
+
+
+def _lint_text(
+    result: FileResult,
+    text: str,
+    encoding: str,
+    lines: list[str],
+    enabled: frozenset[str],
+    options: LintOptions,
+    analyze: Callable[..., Any],
+) -> FileResult:
+    path = result.path
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        if UNREADABLE in enabled:
-            problem = _Unreadable(
-                f"could not parse the file: invalid syntax at line {error.editor_line}",
-                error.editor_line,
-                error.editor_column,
-            )
-            source_line = lines[error.editor_line - 1] if error.editor_line <= len(lines) else ""
-            result.findings.append(_unreadable(path, problem, source_line))
-        return result
+        return _report_unreadable(result, enabled, _libcst_rejected(text, error), lines)
     facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
     result.unknown = facts.unknown
     violations = judge(
@@ -167,6 +257,11 @@ def lint_bytes(data: bytes, path: str, options: LintOptions) -> FileResult:
 def lint_file(path: str, options: LintOptions) -> FileResult:
     """Read and check one file; an unreadable file is reported as KAI900."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a fifo would block the read forever
+            result = FileResult(path=path)
+            reason = "could not read the file: not a regular file"
+            result.findings.append(_unreadable(path, _Unreadable(reason, 1, 1), ""))
+            return result
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError as error:
@@ -195,16 +290,72 @@ CHECKERS: dict[str, Callable[[bytes, str, LintOptions], FileResult]] = {
 def lint_files(
     paths: Sequence[str], options: LintOptions, jobs: int | None = None
 ) -> list[FileResult]:
-    """Check every file, in ``jobs`` processes (default: all cores); results in ``paths`` order."""
+    """Check every file, in ``jobs`` processes (default: all cores); results in ``paths`` order.
+
+    A result keeps the file's bytes (``original``) only when fixes changed them, so memory
+    does not grow with the number of files checked.
+    """
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise ValueError(f"jobs must be at least 1, got {workers}")
     if workers == 1 or len(paths) < 2:
-        return [lint_file(path, options) for path in paths]
+        return _lint_batch(paths, options)
     workers = min(workers, len(paths))
-    chunk = max(1, len(paths) // (workers * 4))
+    _analysis()  # imported once here: forked workers inherit it instead of each importing it
+    results: list[FileResult] = [FileResult(path=path) for path in paths]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(partial(lint_file, options=options), paths, chunksize=chunk))
+        submitted = [
+            (batch, pool.submit(_lint_batch, [paths[i] for i in batch], options))
+            for batch in _batches(paths, workers)
+        ]
+        for batch, future in submitted:
+            for index, result in zip(batch, future.result(), strict=True):
+                results[index] = result
+    return results
+
+
+_BATCHES_PER_WORKER = 32
+_MAX_BATCH_FILES = 64
+
+
+def _batches(paths: Sequence[str], workers: int) -> list[list[int]]:
+    """Indices into ``paths``, grouped in batches of about the same size in bytes, largest first.
+
+    Parsing time follows file size, and a few generated files can hold most of a tree's work:
+    handing out the largest files first, and small files in groups, keeps every worker busy
+    to the end without a round trip per small file.
+    """
+    sizes = [_size(path) for path in paths]
+    budget = max(1, sum(sizes) // (workers * _BATCHES_PER_WORKER))
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    filled = 0
+    for index in sorted(range(len(paths)), key=lambda i: -sizes[i]):
+        batch.append(index)
+        filled += sizes[index]
+        if filled >= budget or len(batch) >= _MAX_BATCH_FILES:
+            batches.append(batch)
+            batch, filled = [], 0
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _lint_batch(paths: Sequence[str], options: LintOptions) -> list[FileResult]:
+    results = []
+    for path in paths:
+        result = lint_file(path, options)
+        if result.fixed is None:
+            result.original = b""  # nobody needs it, and it would travel back from the worker
+        results.append(result)
+    return results
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -1,0 +1,63 @@
+"""--jobs N: the same report, in the same order, whatever the number of worker processes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kaiming_lint.engine import LintOptions, lint_files
+
+from .lint_helpers import MODEL
+
+FILLER = "value = 1\n"
+
+
+def _tree(write) -> list[Path]:
+    """Nested files whose sizes do not follow their path order, many of them without layers.
+
+    The workers get the largest files first and small files in groups, so this tree makes
+    them finish out of path order.
+    """
+    written = [write(f"pkg/small/s{i:03d}.py", FILLER) for i in range(130)]
+    for i, padding in enumerate((0, 400, 5, 250, 1, 80)):
+        written.append(write(f"pkg/models/m{i}.py", MODEL + FILLER * padding))
+    written.append(write("pkg/broken.py", "from keras import layers\nlayers.Dense(4,\n"))
+    written.append(write("top.py", FILLER * 300 + MODEL))
+    return written
+
+
+def test_json_report_is_identical_for_any_number_of_jobs(cli, write):
+    _tree(write)
+    runs = {jobs: cli("--jobs", str(jobs), "--format", "json", ".") for jobs in (1, 2, 3)}
+    assert {run.code for run in runs.values()} == {1}
+    assert runs[2].out == runs[1].out
+    assert runs[3].out == runs[1].out
+    findings = json.loads(runs[1].out)
+    assert len(findings) == 7 * 4 + 1  # every model file's four findings, and the KAI900
+    assert [item["code"] for item in findings].count("KAI900") == 1
+
+
+def test_diff_is_identical_for_any_number_of_jobs(cli, write):
+    _tree(write)
+    one, three = cli("--jobs", "1", "--diff", "."), cli("--jobs", "3", "--diff", ".")
+    assert one.out == three.out
+    assert one.out.count("+++ b/") == 7
+
+
+def test_results_come_back_in_the_order_of_the_paths(write, tmp_path: Path):
+    paths = [str(path) for path in _tree(write)]
+    paths.reverse()
+    paths.insert(3, str(tmp_path / "missing.py"))
+    for jobs in (1, 2, 3):
+        results = lint_files(paths, LintOptions(), jobs=jobs)
+        assert [result.path for result in results] == paths
+        missing = results[3]
+        assert [finding.code for finding in missing.findings] == ["KAI900"]
+
+
+def test_jobs_below_one_are_refused(write):
+    path = str(write("m.py", MODEL))
+    with pytest.raises(ValueError, match="jobs must be at least 1, got 0"):
+        lint_files([path, path], LintOptions(), jobs=0)
