@@ -197,23 +197,28 @@ class Interpreter:
     def _function(self, name: str, label: str, call: cst.Call | None, scope: Scope) -> Step:
         """An activation function (by name), maybe applied as ``call``."""
         if name in self.relu_names:
-            slope = self.relu_names[name]
+            slope: float | None = self.relu_names[name]
             if call is not None:
-                args, complete = call_arguments(call, ("x", "negative_slope"), scope, self)
-                given = [args[k] for k in ("negative_slope", "alpha") if k in args]
-                if given:
-                    number = self.number(given[0].value, given[0].scope)
-                    if number is None:
-                        return UNKNOWN_STEP
-                    slope = number
-                elif not complete:
-                    return UNKNOWN_STEP
-            return Step("relu", label, slope)
+                slope = self._slope(call, ("x", "negative_slope"), slope, scope)
+            return UNKNOWN_STEP if slope is None else Step("relu", label, slope)
         if name in knowledge.IDENTITY_ACTIVATIONS:
             return IDENTITY_STEP
         if name in knowledge.TRANSPARENT_MERGE_FUNCTIONS:
             return Step("merge", label)
         return Step("other", label)
+
+    def _slope(
+        self, call: cst.Call, positional: tuple[str, ...], default: float, scope: Scope
+    ) -> float | None:
+        """The negative slope ``call`` sets (``negative_slope=``/``alpha=``), else ``default``.
+
+        None when it cannot be read: a slope that is not a number, or arguments that hide it.
+        """
+        args, complete = call_arguments(call, positional, scope, self)
+        given = [args[k] for k in knowledge.SLOPE_KEYWORDS if k in args]
+        if given:
+            return self.number(given[0].value, given[0].scope)
+        return default if complete else None
 
     def layer_object(self, ctor: cst.Call, scope: Scope) -> Step:
         """A layer instance built by ``ctor``, used as a step (``ReLU()``, ``Dropout(0.5)``)."""
@@ -222,19 +227,11 @@ class Interpreter:
         if name is None:
             return UNKNOWN_STEP
         if name in knowledge.RELU_LAYERS:
-            slope = knowledge.RELU_LAYERS[name]
+            slope: float | None = knowledge.RELU_LAYERS[name]
             if name != "PReLU":
                 positional = knowledge.POSITIONAL_PARAMETERS.get(name, ())
-                args, complete = call_arguments(ctor, positional, scope, self)
-                given = [args[k] for k in knowledge.SLOPE_KEYWORDS if k in args]
-                if given:
-                    number = self.number(given[0].value, given[0].scope)
-                    if number is None:
-                        return UNKNOWN_STEP
-                    slope = number
-                elif not complete:
-                    return UNKNOWN_STEP
-            return Step("relu", name, slope)
+                slope = self._slope(ctor, positional, slope, scope)
+            return UNKNOWN_STEP if slope is None else Step("relu", name, slope)
         if name == knowledge.ACTIVATION_LAYER:
             args, _ = call_arguments(ctor, ("activation",), scope, self)
             if "activation" not in args:
