@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kaiming_lint import knowledge
 from kaiming_lint.facts import Fix, LayerFacts, Violation
 from kaiming_lint.rules._base import Rule, Settings, feeds_phrase, is_zeros, paired_slope
 
@@ -68,7 +67,7 @@ The fix removes the argument: Keras's default bias initializer is zeros.
             bias = layer.bias
             if paired_slope(layer, settings) is None or bias is None or layer.use_bias is False:
                 continue
-            if bias.category == knowledge.CONSTANT and is_zeros(bias):
+            if is_zeros(bias):
                 continue
             if bias.category == "unknown":
                 continue
