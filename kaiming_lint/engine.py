@@ -98,8 +98,16 @@ def _analysis() -> tuple[Callable[..., Any], Callable[[str], bool]]:
     return analyze, mentions_kernel_layer
 
 
-def lint_bytes(data: bytes, path: str, options: LintOptions) -> FileResult:
-    """Check one file's contents; ``path`` is only used in the findings."""
+def lint_bytes(
+    data: bytes,
+    path: str,
+    options: LintOptions,
+    fix_only: Callable[[Finding], bool] | None = None,
+) -> FileResult:
+    """Check one file's contents; ``path`` is only used in the findings.
+
+    With ``options.fix``, ``fix_only`` (when given) chooses which findings are fixed.
+    """
     result = FileResult(path=path, original=data)
     enabled = selected_codes(options.select, options.ignore)
     try:
@@ -127,7 +135,7 @@ def lint_bytes(data: bytes, path: str, options: LintOptions) -> FileResult:
         )
         return _report_unreadable(result, enabled, problem, lines)
     try:
-        return _lint_text(result, text, encoding, lines, enabled, options, analyze)
+        return _lint_text(result, text, encoding, lines, enabled, options, analyze, fix_only)
     except RecursionError:
         problem = _Unreadable("could not parse the file: it is nested too deeply to check", 1, 1)
         return _report_unreadable(result, enabled, problem, lines)
@@ -209,6 +217,7 @@ def _lint_text(
     enabled: frozenset[str],
     options: LintOptions,
     analyze: Callable[..., Any],
+    fix_only: Callable[[Finding], bool] | None = None,
 ) -> FileResult:
     path = result.path
     try:
@@ -236,10 +245,9 @@ def _lint_text(
             or _suppressed(lines, first_line, finding.code)
         ):
             kept.append((violation, finding))
-    if options.fix and kept:
-        outcome = fixing.apply_fixes(
-            module, [v for v, _ in kept], options.fix_style, original_code=text
-        )
+    chosen = [v for v, f in kept if fix_only is None or fix_only(f)]
+    if options.fix and chosen:
+        outcome = fixing.apply_fixes(module, chosen, options.fix_style, original_code=text)
         if outcome.code is not None:
             try:
                 result.fixed = outcome.code.encode(encoding)
