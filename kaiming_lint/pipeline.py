@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from kaiming_lint.engine import FileResult, Finding, LintOptions, lint_bytes
 
+__all__ = ["Document", "Finding", "LintOptions", "Outcome", "check", "fix"]
+
 
 @dataclass(frozen=True)
 class Document:
