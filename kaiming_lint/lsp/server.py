@@ -19,9 +19,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from kaiming_lint import __version__
+from kaiming_lint.document_settings import Settings, SettingsCache
 from kaiming_lint.lsp import edits, notebooks
 from kaiming_lint.lsp.links import rule_url
-from kaiming_lint.lsp.settings import Settings, SettingsCache
 from kaiming_lint.pipeline import Document, Finding, LintOptions, check, fix
 
 SOURCE = "kaiming-lint"

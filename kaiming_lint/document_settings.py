@@ -1,4 +1,4 @@
-"""The ``[tool.kaiming-lint]`` settings in effect for a document, reloaded when they change.
+"""The ``[tool.kaiming-lint]`` settings for a document an editor or flake8 hands over.
 
 The nearest pyproject.toml is found as the CLI finds it (``kaiming_lint.config``). Each lookup
 stats every pyproject.toml from the document's directory up to the root; when none of them has
