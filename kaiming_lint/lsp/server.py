@@ -9,6 +9,7 @@ document sync) is linted as one program of its code cells, as the CLI lints an `
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -223,7 +224,7 @@ class KaimingLintServer(LanguageServer):
         )
 
     def client_range(self, text: str, start: edits.Position, end: edits.Position) -> types.Range:
-        split = edits.lines(text)
+        split = _lines(text)
         codec = self.workspace.position_codec
         return types.Range(
             codec.position_to_client_units(split, types.Position(*start)),
@@ -379,6 +380,12 @@ class KaimingLintServer(LanguageServer):
             await self.client_register_capability_async(types.RegistrationParams([registration]))
         except Exception:  # a client that refuses still gets the mtime check
             _log.info("the client did not register the pyproject.toml watcher", exc_info=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _lines(text: str) -> tuple[str, ...]:
+    """The LSP lines of a text (cached: every diagnostic of a document converts against them)."""
+    return tuple(edits.lines(text))
 
 
 def _kinds(only: Sequence[str] | None) -> Callable[[str], bool]:
