@@ -14,10 +14,12 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from kaiming_lint import __version__
 from kaiming_lint.document_settings import Settings, SettingsCache
@@ -96,6 +98,10 @@ class KaimingLintServer(LanguageServer):
 
     # Targets ------------------------------------------------------------------------------
 
+    def text_document(self, uri: str) -> TextDocument | None:
+        """An open document (the workspace keys them by their unquoted URI)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def target_of(self, uri: str) -> str:
         """The notebook a cell belongs to, or the document itself."""
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
@@ -122,7 +128,7 @@ class KaimingLintServer(LanguageServer):
         notebook = self.workspace.get_notebook_document(notebook_uri=target)
         if notebook is not None:
             return self._notebook_snapshot(notebook)
-        document = self.workspace.text_documents.get(target)
+        document = self.text_document(target)
         if document is None or not _is_python(document.uri, document.language_id):
             return None
         name = _name(document.uri)
@@ -131,7 +137,7 @@ class KaimingLintServer(LanguageServer):
     def _notebook_snapshot(self, notebook: types.NotebookDocument) -> Snapshot | None:
         cells = []
         for cell in notebook.cells:
-            document = self.workspace.text_documents.get(cell.document)
+            document = self.text_document(cell.document)
             text = document.source if document is not None else ""
             language = document.language_id if document is not None else None
             code = cell.kind == types.NotebookCellKind.Code and language in (None, "python")
@@ -185,7 +191,7 @@ class KaimingLintServer(LanguageServer):
         for uri in previous - set(by_document):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
         for uri, diagnostics in by_document.items():
-            document = self.workspace.text_documents.get(uri)
+            document = self.text_document(uri)
             version = document.version if document is not None else None
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri, diagnostics, version)
@@ -359,9 +365,14 @@ class KaimingLintServer(LanguageServer):
             self.publish(target)
 
     def open_targets(self) -> list[str]:
-        targets = list(self.workspace.notebook_documents)
-        cells = {c.document for nb in self.workspace.notebook_documents.values() for c in nb.cells}
-        targets += [uri for uri in self.workspace.text_documents if uri not in cells]
+        notebooks = list(self.workspace.notebook_documents.values())
+        targets = [notebook.uri for notebook in notebooks]
+        cells = {unquote(cell.document) for notebook in notebooks for cell in notebook.cells}
+        targets += [
+            document.uri
+            for key, document in self.workspace.text_documents.items()
+            if key not in cells
+        ]
         return targets
 
     async def watch_pyproject(self) -> None:

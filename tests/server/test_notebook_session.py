@@ -61,7 +61,11 @@ def cli_cell_positions(path) -> list[tuple]:
 
 
 def open_notebook(client, uri, cells, version=1):
-    cell_uris = [f"{uri}#cell{index}" for index in range(len(cells))]
+    # VS Code's form: the notebook's path in another scheme, and a quoted fragment per cell
+    path = uri.removeprefix("file://")
+    cell_uris = [
+        f"vscode-notebook-cell:{path}#W{index}sZmlsZQ%3D%3D" for index in range(len(cells))
+    ]
     client.notify(
         "notebookDocument/didOpen",
         {
@@ -99,7 +103,8 @@ def all_diagnostics(client, cell_uris) -> list[tuple]:
 
 
 def test_notebook_cells_get_the_cli_findings_and_fixes(start_client, tmp_path):
-    path = tmp_path / "nb.ipynb"
+    (tmp_path / "my notebooks").mkdir()
+    path = tmp_path / "my notebooks" / "nb.ipynb"
     write_notebook(path, CELLS)
     client = start_client()
     uri = path.as_uri()

@@ -84,7 +84,8 @@ def ranges(diagnostics: list[dict]) -> list[tuple]:
 
 
 def test_session_diagnostics_actions_fix_all_and_exit(start_client, tmp_path):
-    path = tmp_path / "model.py"
+    (tmp_path / "my project").mkdir()
+    path = tmp_path / "my project" / "model.py"  # its URI has %20 in it
     path.write_text(MODEL, encoding="utf-8")
     uri = path.as_uri()
     client = start_client()
