@@ -53,6 +53,12 @@ class Snapshot:
     findings: list[tuple[str, Finding, Finding]] = field(default_factory=list)
 
     @property
+    def state(self) -> tuple[object, ...]:
+        """Everything the findings depend on (cell order and kinds included)."""
+        cells = self.program.cells if self.program is not None else None
+        return (self.name, self.settings, tuple(self.texts.items()), cells)
+
+    @property
     def python(self) -> str:
         return self.program.python if self.program is not None else self.texts[self.uri]
 
@@ -113,12 +119,7 @@ class KaimingLintServer(LanguageServer):
         if fresh is None:
             return None
         cached = self.snapshots.get(target)
-        if (
-            cached is not None
-            and cached.texts == fresh.texts
-            and cached.settings == fresh.settings
-            and cached.name == fresh.name
-        ):
+        if cached is not None and cached.state == fresh.state:
             return cached
         self._lint(fresh)
         self.snapshots[target] = fresh

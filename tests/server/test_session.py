@@ -55,6 +55,20 @@ def cli_fix(path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def sarif_severities(path) -> list[tuple[str, int]]:
+    """(rule, LSP severity) for each SARIF result of the CLI: error -> 1, warning -> 2."""
+    result = subprocess.run(
+        [sys.executable, "-m", "kaiming_lint", "--format", "sarif", str(path)],
+        capture_output=True,
+        text=True,
+        env=server_env(),
+        check=False,
+    )
+    levels = {"error": 1, "warning": 2}
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    return sorted((r["ruleId"], levels[r["level"]]) for r in results)
+
+
 def utf16(line: str, column: int) -> int:
     """A 1-based code point column as a 0-based UTF-16 character offset."""
     return sum(2 if ord(c) > 0xFFFF else 1 for c in line[: column - 1])
@@ -96,6 +110,7 @@ def test_session_diagnostics_actions_fix_all_and_exit(start_client, tmp_path):
     expected = cli_json(path)
     assert len(expected) == 6
     assert ranges(diagnostics) == expected_ranges(MODEL, expected)
+    assert sorted((d["code"], d["severity"]) for d in diagnostics) == sarif_severities(path)
     for diagnostic in diagnostics:
         assert diagnostic["source"] == "kaiming-lint"
         assert diagnostic["severity"] == 2  # warning, as SARIF's level for these rules
@@ -170,6 +185,7 @@ def test_session_diagnostics_actions_fix_all_and_exit(start_client, tmp_path):
     path.write_text(broken, encoding="utf-8")
     assert ranges(diagnostics) == expected_ranges(broken, cli_json(path))
     assert [(d["code"], d["severity"]) for d in diagnostics] == [("KAI900", 1)]
+    assert sarif_severities(path) == [("KAI900", 1)]
     assert client.code_actions(uri, (0, 0), (99, 0)) == []
     client.change(uri, 5, [{"text": MODEL}])
     assert len(client.diagnostics(uri, version=5)) == 6
