@@ -161,3 +161,49 @@ def test_notebook_cells_get_the_cli_findings_and_fixes(start_client, tmp_path):
     )
     assert all(client.diagnostics(cell_uri) == [] for cell_uri in cell_uris)
     assert client.close() == 0
+
+
+def test_moving_cells_relints_the_program_in_the_new_order(start_client, tmp_path):
+    path = tmp_path / "nb.ipynb"
+    client = start_client()
+    uri = path.as_uri()
+    cell_uris = open_notebook(client, uri, CELLS)
+    all_diagnostics(client, cell_uris)
+    order = [3, 0, 1, 2]  # the Conv2D cell first: the fix's import now goes into it
+    client.notify(
+        "notebookDocument/didChange",
+        {
+            "notebookDocument": {"uri": uri, "version": 2},
+            "change": {
+                "cells": {
+                    "structure": {
+                        "array": {
+                            "start": 0,
+                            "deleteCount": len(CELLS),
+                            "cells": [
+                                {
+                                    "kind": 2 if CELLS[i][0] == "code" else 1,
+                                    "document": cell_uris[i],
+                                }
+                                for i in order
+                            ],
+                        }
+                    }
+                }
+            },
+        },
+    )
+    moved = [CELLS[i] for i in order]
+    moved_uris = [cell_uris[i] for i in order]
+    write_notebook(path, moved)
+    assert all_diagnostics(client, moved_uris) == cli_cell_positions(path)
+    actions = client.code_actions(moved_uris[0], (0, 0), (0, 0), only=["source.fixAll"])
+    changes = actions[0]["edit"]["changes"]
+    fixed = [
+        apply_edits(text, changes.get(cell_uri, []))
+        for (_, text), cell_uri in zip(moved, moved_uris, strict=True)
+    ]
+    cli(path, "--fix")
+    assert fixed == ["".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]]
+    assert "from kaiming_keras import KaimingNormal" in fixed[0]
+    assert client.close() == 0
