@@ -4,18 +4,20 @@ One generated model file of about 2,000 lines (``--blocks`` functional-API build
 of them with findings), measured in the same run:
 
 - **server**: ``kaiming-lint server --debounce 0`` driven over stdio by pygls's own language
-  client. After ``didOpen``, each of ``--edits`` incremental edits (one initializer string
+  client. After ``didOpen``, each incremental edit (one initializer string
   changed, alternating between a He and a Glorot value, so the findings change every time) is
   timed from sending ``textDocument/didChange`` to receiving the ``publishDiagnostics`` for that
   version. The median is reported. An editor adds the debounce (0.15 s by default) on top.
 - **CLI**: ``python -m kaiming_lint FILE`` as a new process, the whole-process wall time
-  (interpreter start, imports, reading, linting, printing), median of ``--runs``.
+  (interpreter start, imports, reading, linting, printing).
 - for the breakdown: ``pipeline.check`` on the same text in this process (what the server runs
-  per edit; median of ``--runs``), and ``python -m kaiming_lint --version`` (start-up alone).
+  per edit), and ``python -m kaiming_lint --version`` (start-up alone).
 
-It prints the medians and the ratio server / CLI (smaller is better).
+The four are timed in turn in each of ``--rounds`` rounds, so the load of a shared machine
+weighs on all of them alike. It prints the medians and the ratio server / CLI (smaller is
+better).
 
-    python benchmarks/server_latency.py [--blocks 80] [--edits 9] [--runs 5]
+    python benchmarks/server_latency.py [--blocks 80] [--rounds 9]
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -102,92 +103,115 @@ def edit_position(text: str) -> tuple[int, int, str]:
     raise RuntimeError("no Dense head initializer found")
 
 
-async def server_latencies(path: Path, text: str, edits: int) -> list[float]:
-    client = LanguageClient("server-latency-benchmark", "1")
-    published: dict[int, asyncio.Event] = {}
+class Server:
+    """``kaiming-lint server --debounce 0`` with one open document, driven by pygls's client."""
 
-    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    def diagnostics(params: types.PublishDiagnosticsParams) -> None:
-        if params.version is not None:
-            published.setdefault(params.version, asyncio.Event()).set()
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+        self.client = LanguageClient("server-latency-benchmark", "1")
+        self.published: dict[int, asyncio.Event] = {}
+        self.version = 1
+        self.line, self.column, self.current = edit_position(text)
 
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    await client.start_io(
-        sys.executable, "-m", "kaiming_lint", "server", "--debounce", "0", env=env
-    )
-    await client.initialize_async(
-        types.InitializeParams(
-            capabilities=types.ClientCapabilities(), root_uri=path.parent.as_uri()
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            if params.version is not None:
+                self._event(params.version).set()
+
+    def _event(self, version: int) -> asyncio.Event:
+        return self.published.setdefault(version, asyncio.Event())
+
+    async def start(self) -> None:
+        await self.client.start_io(
+            sys.executable, "-m", "kaiming_lint", "server", "--debounce", "0", env=_env()
         )
-    )
-    client.initialized(types.InitializedParams())
-    uri = path.as_uri()
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(), root_uri=self.path.parent.as_uri()
+            )
+        )
+        self.client.initialized(types.InitializedParams())
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(self.path.as_uri(), "python", 1, self.text)
+            )
+        )
+        await asyncio.wait_for(self._event(1).wait(), 120)
 
-    async def wait(version: int) -> None:
-        await asyncio.wait_for(published.setdefault(version, asyncio.Event()).wait(), 60)
-
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text))
-    )
-    await wait(1)
-    line, column, current = edit_position(text)
-    values = ['"glorot_normal"', "keras.initializers.HeNormal()"]
-    latencies = []
-    for version in range(2, edits + 2):
-        new = values[version % 2]
+    async def edit(self) -> float:
+        """Change one initializer; seconds until the diagnostics of the new version arrive."""
+        self.version += 1
+        new = ['"glorot_normal"', "keras.initializers.HeNormal()"][self.version % 2]
         change = types.TextDocumentContentChangePartial(
             range=types.Range(
-                types.Position(line, column), types.Position(line, column + len(current))
+                types.Position(self.line, self.column),
+                types.Position(self.line, self.column + len(self.current)),
             ),
             text=new,
         )
         started = time.perf_counter()
-        client.text_document_did_change(
+        self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                types.VersionedTextDocumentIdentifier(uri=uri, version=version), [change]
+                types.VersionedTextDocumentIdentifier(uri=self.path.as_uri(), version=self.version),
+                [change],
             )
         )
-        await wait(version)
-        latencies.append(time.perf_counter() - started)
-        current = new
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
-    return latencies
+        await asyncio.wait_for(self._event(self.version).wait(), 120)
+        self.current = new
+        return time.perf_counter() - started
+
+    async def stop(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
 
 
-def cli_times(path: Path, runs: int, *arguments: str) -> list[float]:
-    env = {
+def _env() -> dict[str, str]:
+    return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, "-m", "kaiming_lint", *(arguments or [str(path)])],
-            capture_output=True,
-            env=env,
-            check=False,
-        )
-        times.append(time.perf_counter() - started)
-        if result.returncode not in (0, 1):
-            raise RuntimeError(result.stderr.decode())
-    return times
 
 
-def check_times(text: str, runs: int) -> list[float]:
+async def cli_time(*arguments: str) -> float:
+    """Wall time of one ``python -m kaiming_lint ARGUMENTS`` process."""
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "kaiming_lint",
+        *arguments,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        env=_env(),
+    )
+    _, stderr = await process.communicate()
+    elapsed = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        raise RuntimeError(stderr.decode())
+    return elapsed
+
+
+def check_time(text: str) -> float:
     sys.path.insert(0, str(ROOT))
     from kaiming_lint.pipeline import Document, LintOptions, check
 
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        check(Document("model_zoo.py", text), LintOptions())
-        times.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    check(Document("model_zoo.py", text), LintOptions())
+    return time.perf_counter() - started
+
+
+async def measure(path: Path, text: str, rounds: int) -> dict[str, list[float]]:
+    """Each round times one of everything, so a change in the machine's load hits all alike."""
+    server = Server(path, text)
+    await server.start()
+    times: dict[str, list[float]] = {"cli": [], "server": [], "check": [], "startup": []}
+    for _ in range(rounds):
+        times["cli"].append(await cli_time(str(path)))
+        times["server"].append(await server.edit())
+        times["check"].append(check_time(text))
+        times["startup"].append(await cli_time("--version"))
+    await server.stop()
     return times
 
 
@@ -196,29 +220,25 @@ def main() -> None:
     parser.add_argument(
         "--blocks", type=int, default=80, help="builders in the file (25 lines each)"
     )
-    parser.add_argument("--edits", type=int, default=9, help="timed edits (median reported)")
-    parser.add_argument("--runs", type=int, default=5, help="CLI runs (median reported)")
+    parser.add_argument("--rounds", type=int, default=9, help="timed rounds (medians reported)")
     args = parser.parse_args()
     text = model_source(args.blocks)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "model_zoo.py"
         path.write_text(text, encoding="utf-8")
-        cli = statistics.median(cli_times(path, args.runs))
-        server = statistics.median(asyncio.run(server_latencies(path, text, args.edits)))
-        startup = statistics.median(cli_times(path, args.runs, "--version"))
-        in_process = statistics.median(check_times(text, args.runs))
-    lines = text.count("\n")
-    print(f"file: {lines} lines, {args.blocks} builders")
+        times = asyncio.run(measure(path, text, args.rounds))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"file: {text.count(chr(10))} lines, {args.blocks} builders; {args.rounds} rounds")
     print("| measurement | median |\n|---|---:|")
-    print(f"| CLI, whole process (`kaiming-lint FILE`), {args.runs} runs | {cli * 1000:.0f} ms |")
-    print(
-        f"| server, edit -> diagnostics (debounce 0), {args.edits} edits | {server * 1000:.0f} ms |"
-    )
-    print(
-        f"| `pipeline.check` in process (the server's work per edit) | {in_process * 1000:.0f} ms |"
-    )
-    print(f"| CLI start-up alone (`kaiming-lint --version`) | {startup * 1000:.0f} ms |")
-    print(f"ratio server / CLI: {server / cli:.2f}")
+    rows = [
+        ("`kaiming-lint FILE`, whole process", "cli"),
+        ("server: edit to fresh diagnostics (debounce 0)", "server"),
+        ("`pipeline.check` of the file in process (the server's work per edit)", "check"),
+        ("`kaiming-lint --version` (start-up alone)", "startup"),
+    ]
+    for label, name in rows:
+        print(f"| {label} | {median[name] * 1000:.0f} ms |")
+    print(f"ratio server / CLI: {median['server'] / median['cli']:.2f}")
 
 
 if __name__ == "__main__":
