@@ -105,8 +105,9 @@ class KaimingLintServer(LanguageServer):
     # Targets ------------------------------------------------------------------------------
 
     def text_document(self, uri: str) -> TextDocument | None:
-        """An open document (the workspace keys them by their unquoted URI)."""
-        return self.workspace.text_documents.get(unquote(uri))
+        """An open document (pygls >= 2.0.1 keys them by their unquoted URI, 2.0.0 as sent)."""
+        documents = self.workspace.text_documents
+        return documents.get(unquote(uri)) or documents.get(uri)
 
     def target_of(self, uri: str) -> str:
         """The notebook a cell belongs to, or the document itself."""
@@ -371,8 +372,8 @@ class KaimingLintServer(LanguageServer):
         cells = {unquote(cell.document) for notebook in notebooks for cell in notebook.cells}
         targets += [
             document.uri
-            for key, document in self.workspace.text_documents.items()
-            if key not in cells
+            for document in self.workspace.text_documents.values()
+            if unquote(document.uri) not in cells
         ]
         return targets
 
