@@ -20,23 +20,29 @@ def server_command() -> list[str]:
     return [sys.executable, "-m", "kaiming_lint", "server", "--debounce", "0.05"]
 
 
-def server_env() -> dict[str, str]:
+def server_env(*first: str) -> dict[str, str]:
+    """The environment with this checkout (after the ``first`` paths) on PYTHONPATH."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*first, str(REPO), env.get("PYTHONPATH")]))
     return env
 
 
 class Client:
     """Starts ``kaiming-lint server`` and talks to it; answers the server's requests."""
 
-    def __init__(self, cwd: Path, capabilities: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        capabilities: dict[str, Any] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.process = subprocess.Popen(
             server_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
-            env=server_env(),
+            env=env or server_env(),
         )
         self.capabilities = capabilities
         self.next_id = 0
