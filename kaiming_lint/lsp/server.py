@@ -144,7 +144,8 @@ class KaimingLintServer(LanguageServer):
             language = document.language_id if document is not None else None
             code = cell.kind == types.NotebookCellKind.Code and language in (None, "python")
             cells.append(notebooks.Cell(cell.document, code, text))
-        program = notebooks.program(cells, notebook.metadata)
+        metadata = notebook.metadata if isinstance(notebook.metadata, dict) else None
+        program = notebooks.program(cells, metadata)
         if program is None:
             return None
         name = _name(notebook.uri)
@@ -309,13 +310,12 @@ class KaimingLintServer(LanguageServer):
         new_text = edits.with_noqa(text, finding.line, finding.code)
         if new_text is None:
             return []
-        if snapshot.program is None:
-            new_python = new_text
-        else:
+        new_python: str | None = new_text
+        if snapshot.program is not None:
             line = snapshot.program.from_cell(uri, finding.line)
             new_python = edits.with_noqa(snapshot.python, line or 0, finding.code)
-            if new_python is None:
-                return []
+        if new_python is None:
+            return []
         # Keep the action only if the comment silences exactly this finding and breaks nothing.
         left = check(snapshot.document(new_python), options).findings
         if any(f.code == UNREADABLE or _key(f) == _key(checked) for f in left):
