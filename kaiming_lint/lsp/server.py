@@ -12,8 +12,7 @@ import asyncio
 import functools
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -22,60 +21,17 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from kaiming_lint import __version__
-from kaiming_lint.document_settings import Settings, SettingsCache
-from kaiming_lint.lsp import edits, notebooks
+from kaiming_lint.document_settings import SettingsCache
+from kaiming_lint.lsp import actions, edits, notebooks
 from kaiming_lint.lsp.links import rule_url
-from kaiming_lint.pipeline import Document, Finding, LintOptions, check, fix
+from kaiming_lint.lsp.snapshot import Snapshot
+from kaiming_lint.pipeline import Finding
 
 SOURCE = "kaiming-lint"
 UNREADABLE = "KAI900"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 PYPROJECT_GLOB = "**/pyproject.toml"
 _log = logging.getLogger(__name__)
-
-Key = tuple[int, int, str]  # a finding's line, column and code in the checked text
-
-
-def _key(finding: Finding) -> Key:
-    return (finding.line, finding.column, finding.code)
-
-
-@dataclass
-class Snapshot:
-    """One lint of one target (a text document, or a notebook's cells) at given texts."""
-
-    uri: str  # the text document's or the notebook's URI
-    name: str  # the path the findings are reported under (and configuration is found from)
-    texts: dict[str, str]  # the text of every document in the target, by URI
-    settings: Settings
-    program: notebooks.Program | None = None  # set for notebooks
-    # (document URI, finding in that document, the same finding in the checked text)
-    findings: list[tuple[str, Finding, Finding]] = field(default_factory=list)
-
-    @property
-    def state(self) -> tuple[object, ...]:
-        """Everything the findings depend on (cell order and kinds included)."""
-        cells = self.program.cells if self.program is not None else None
-        return (self.name, self.settings, tuple(self.texts.items()), cells)
-
-    @property
-    def python(self) -> str:
-        return self.program.python if self.program is not None else self.texts[self.uri]
-
-    def document(self, python: str | None = None) -> Document:
-        return Document(self.name, self.python if python is None else python)
-
-    def changes(self, fixed_python: str) -> dict[str, list[edits.Edit]]:
-        """The edits, per document, that turn the checked text into ``fixed_python``."""
-        if self.program is None:
-            new_texts = {self.uri: fixed_python}
-        else:
-            new_texts = self.program.cell_texts(fixed_python)
-        return {
-            uri: edits.text_edits(self.texts[uri], text)
-            for uri, text in new_texts.items()
-            if text != self.texts[uri]
-        }
 
 
 class KaimingLintServer(LanguageServer):
@@ -122,7 +78,7 @@ class KaimingLintServer(LanguageServer):
         cached = self.snapshots.get(target)
         if cached is not None and cached.state == fresh.state:
             return cached
-        self._lint(fresh)
+        fresh.lint()
         self.snapshots[target] = fresh
         return fresh
 
@@ -151,21 +107,6 @@ class KaimingLintServer(LanguageServer):
         name = _name(notebook.uri)
         texts = {cell.uri: cell.text for cell in cells}
         return Snapshot(notebook.uri, name, texts, self.settings.for_path(name), program)
-
-    def _lint(self, snapshot: Snapshot) -> None:
-        options = snapshot.settings.options
-        if options is None:
-            return
-        outcome = check(snapshot.document(), options)
-        if snapshot.program is None:
-            snapshot.findings = [(snapshot.uri, f, f) for f in outcome.findings]
-            return
-        for finding in outcome.findings:
-            placed = snapshot.program.to_cell(finding)
-            if placed is not None:
-                snapshot.findings.append((placed[0], placed[1], finding))
-        for uri, finding in notebooks.unreadable_cells(snapshot.program, snapshot.name, options):
-            snapshot.findings.append((uri, finding, finding))
 
     # Diagnostics --------------------------------------------------------------------------
 
@@ -263,98 +204,41 @@ class KaimingLintServer(LanguageServer):
             for document, finding, checked in snapshot.findings
             if document == uri and finding.line - 1 <= last and finding.end_line - 1 >= first
         ]
-        actions: list[types.CodeAction] = []
+        result: list[types.CodeAction] = []
         if wanted(types.CodeActionKind.QuickFix):
-            for finding, checked in here:
-                if finding.fixable:
-                    actions.extend(self._quick_fix(snapshot, options, uri, finding, checked))
-            for finding, checked in here:
-                if finding.code != UNREADABLE:
-                    actions.extend(self._noqa(snapshot, options, uri, finding, checked))
-        if wanted(FIX_ALL) and any(f.fixable for _, f, _ in snapshot.findings):
-            actions.extend(self._fix_all(snapshot, options))
-        return actions
+            planned = [actions.quick_fix(snapshot, options, uri, pair) for pair in here]
+            planned += [actions.noqa(snapshot, options, uri, pair) for pair in here]
+            for action in planned:
+                if action is not None:
+                    result.append(self.code_action(snapshot, action, types.CodeActionKind.QuickFix))
+        if wanted(FIX_ALL):
+            action = actions.fix_all(snapshot, options)
+            if action is not None:
+                result.append(self.code_action(snapshot, action, FIX_ALL))
+        return result
 
-    def _quick_fix(
-        self,
-        snapshot: Snapshot,
-        options: LintOptions,
-        uri: str,
-        finding: Finding,
-        checked: Finding,
-    ) -> Iterable[types.CodeAction]:
-        key = _key(checked)
-        outcome = fix(snapshot.document(), options, only=lambda f: _key(f) == key)
-        done = any(_key(f) == key and f.fixed for f in outcome.findings)
-        if outcome.fixed_text is None or not done:
-            return []  # the fixer refused: the result did not verify
-        return [
-            types.CodeAction(
-                title=f"Fix {finding.code} ({finding.name})",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[self.diagnostic(snapshot.texts[uri], finding)],
-                edit=self.workspace_edit(snapshot, outcome.fixed_text),
-                is_preferred=True,
-            )
-        ]
-
-    def _noqa(
-        self,
-        snapshot: Snapshot,
-        options: LintOptions,
-        uri: str,
-        finding: Finding,
-        checked: Finding,
-    ) -> Iterable[types.CodeAction]:
-        text = snapshot.texts[uri]
-        new_text = edits.with_noqa(text, finding.line, finding.code)
-        if new_text is None:
-            return []
-        new_python: str | None = new_text
-        if snapshot.program is not None:
-            line = snapshot.program.from_cell(uri, finding.line)
-            new_python = edits.with_noqa(snapshot.python, line or 0, finding.code)
-        if new_python is None:
-            return []
-        # Keep the action only if the comment silences exactly this finding and breaks nothing.
-        left = check(snapshot.document(new_python), options).findings
-        if any(f.code == UNREADABLE or _key(f) == _key(checked) for f in left):
-            return []
-        return [
-            types.CodeAction(
-                title=f"Add `# noqa: {finding.code}` to line {finding.line}",
-                kind=types.CodeActionKind.QuickFix,
-                diagnostics=[self.diagnostic(text, finding)],
-                edit=self._edit({uri: edits.text_edits(text, new_text)}, snapshot),
-            )
-        ]
-
-    def _fix_all(self, snapshot: Snapshot, options: LintOptions) -> Iterable[types.CodeAction]:
-        outcome = fix(snapshot.document(), options)
-        if outcome.fixed_text is None:
-            return []
-        return [
-            types.CodeAction(
-                title="Fix all kaiming-lint findings",
-                kind=FIX_ALL,
-                edit=self.workspace_edit(snapshot, outcome.fixed_text),
-            )
-        ]
-
-    def workspace_edit(self, snapshot: Snapshot, fixed_python: str) -> types.WorkspaceEdit:
-        return self._edit(snapshot.changes(fixed_python), snapshot)
-
-    def _edit(
-        self, changes: dict[str, list[edits.Edit]], snapshot: Snapshot
-    ) -> types.WorkspaceEdit:
-        return types.WorkspaceEdit(
-            changes={
-                uri: [
-                    types.TextEdit(self.client_range(snapshot.texts[uri], e.start, e.end), e.text)
-                    for e in document_edits
-                ]
-                for uri, document_edits in changes.items()
-            }
+    def code_action(
+        self, snapshot: Snapshot, action: actions.Action, kind: str
+    ) -> types.CodeAction:
+        diagnostics = None
+        if action.finding is not None and action.uri is not None:
+            diagnostics = [self.diagnostic(snapshot.texts[action.uri], action.finding)]
+        return types.CodeAction(
+            title=action.title,
+            kind=kind,
+            diagnostics=diagnostics,
+            is_preferred=action.preferred or None,
+            edit=types.WorkspaceEdit(
+                changes={
+                    uri: [
+                        types.TextEdit(
+                            self.client_range(snapshot.texts[uri], e.start, e.end), e.text
+                        )
+                        for e in document_edits
+                    ]
+                    for uri, document_edits in action.changes.items()
+                }
+            ),
         )
 
     # Configuration ------------------------------------------------------------------------
