@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kaiming_lint.engine import FileResult
 
 PROGRAM = "kaiming-lint"
+SERVER = "server"  # `kaiming-lint server` runs the language server; `./server` is a path
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
 FIX_STYLES = ("kaiming", "keras")
@@ -46,7 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROGRAM,
         description="Find Keras layers feeding a ReLU that are not He (Kaiming) initialized.",
-        epilog="Exit status: 0 no findings left, 1 findings left, 2 usage or configuration error.",
+        epilog=(
+            "'kaiming-lint server' starts the language server (pip install "
+            "'kaiming-keras[server]'); to lint a directory named server, write ./server. "
+            "Exit status: 0 no findings left, 1 findings left, 2 usage or configuration error."
+        ),
     )
     parser.add_argument(
         "paths",
@@ -100,8 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == [SERVER]:
+        from kaiming_lint.lsp import main as serve
+
+        return serve(arguments[1:])
     try:
-        return _run(build_parser().parse_args(argv))
+        return _run(build_parser().parse_args(arguments))
     except UsageError as error:
         _fail(str(error))
     except KeyboardInterrupt:

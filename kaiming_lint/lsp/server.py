@@ -1,0 +1,368 @@
+"""The language server: diagnostics, quick fixes, fix-all and noqa actions, over pygls.
+
+Every check goes through ``kaiming_lint.pipeline``, so the editor sees exactly what the command
+line reports and gets exactly the edits ``--fix`` writes. A text document is linted on open and
+save at once, and after edits once they pause for ``debounce`` seconds; a notebook (LSP notebook
+document sync) is linted as one program of its code cells, as the CLI lints an ``.ipynb``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+from collections.abc import Callable, Sequence
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from kaiming_lint import __version__
+from kaiming_lint.document_settings import SettingsCache
+from kaiming_lint.lsp import actions, edits, notebooks
+from kaiming_lint.lsp.links import rule_url
+from kaiming_lint.lsp.snapshot import Snapshot
+from kaiming_lint.pipeline import Finding
+
+SOURCE = "kaiming-lint"
+UNREADABLE = "KAI900"
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+PYPROJECT_GLOB = "**/pyproject.toml"
+_log = logging.getLogger(__name__)
+
+
+class KaimingLintServer(LanguageServer):
+    """kaiming-lint as a language server."""
+
+    def __init__(self, debounce: float = 0.15) -> None:
+        super().__init__(
+            SOURCE,
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=types.NotebookDocumentSyncOptions(
+                notebook_selector=[
+                    types.NotebookDocumentFilterWithCells(
+                        notebook="*", cells=[types.NotebookCellLanguage(language="python")]
+                    )
+                ],
+                save=True,
+            ),
+        )
+        self.debounce = debounce
+        self.settings = SettingsCache()
+        self.snapshots: dict[str, Snapshot] = {}
+        self.published: dict[str, set[str]] = {}  # target URI -> document URIs given diagnostics
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.reported_errors: set[str] = set()
+
+    # Targets ------------------------------------------------------------------------------
+
+    def text_document(self, uri: str) -> TextDocument | None:
+        """An open document (pygls >= 2.0.1 keys them by their unquoted URI, 2.0.0 as sent)."""
+        documents = self.workspace.text_documents
+        return documents.get(unquote(uri)) or documents.get(uri)
+
+    def target_of(self, uri: str) -> str:
+        """The notebook a cell belongs to, or the document itself."""
+        notebook = self.workspace.get_notebook_document(cell_uri=uri)
+        return notebook.uri if notebook is not None else uri
+
+    def current(self, target: str) -> Snapshot | None:
+        """The lint of ``target``'s current texts (cached while they and the settings hold)."""
+        fresh = self._unlinted(target)
+        if fresh is None:
+            return None
+        cached = self.snapshots.get(target)
+        if cached is not None and cached.state == fresh.state:
+            return cached
+        fresh.lint()
+        self.snapshots[target] = fresh
+        return fresh
+
+    def _unlinted(self, target: str) -> Snapshot | None:
+        notebook = self.workspace.get_notebook_document(notebook_uri=target)
+        if notebook is not None:
+            return self._notebook_snapshot(notebook)
+        document = self.text_document(target)
+        if document is None or not _is_python(document.uri, document.language_id):
+            return None
+        name = _name(document.uri)
+        return Snapshot(target, name, {target: document.source}, self.settings.for_path(name))
+
+    def _notebook_snapshot(self, notebook: types.NotebookDocument) -> Snapshot | None:
+        cells = []
+        for cell in notebook.cells:
+            document = self.text_document(cell.document)
+            text = document.source if document is not None else ""
+            language = document.language_id if document is not None else None
+            code = cell.kind == types.NotebookCellKind.Code and language in (None, "python")
+            cells.append(notebooks.Cell(cell.document, code, text))
+        metadata = notebook.metadata if isinstance(notebook.metadata, dict) else None
+        program = notebooks.program(cells, metadata)
+        if program is None:
+            return None
+        name = _name(notebook.uri)
+        texts = {cell.uri: cell.text for cell in cells}
+        return Snapshot(notebook.uri, name, texts, self.settings.for_path(name), program)
+
+    # Diagnostics --------------------------------------------------------------------------
+
+    def publish(self, target: str) -> None:
+        """Lint ``target`` now and publish its diagnostics (clearing documents now clean)."""
+        self.timers.pop(target, None)
+        try:
+            snapshot = self.current(target)
+        except Exception as error:  # never let one document take the server down
+            _log.exception("linting %s failed", target)
+            self.window_log_message(
+                types.LogMessageParams(
+                    types.MessageType.Error, f"kaiming-lint: linting {target} failed: {error!r}"
+                )
+            )
+            return
+        if snapshot is None:
+            self.clear(target)
+            return
+        if snapshot.settings.error is not None:
+            self._report_config_error(snapshot.settings.error)
+        by_document: dict[str, list[types.Diagnostic]] = {uri: [] for uri in snapshot.texts}
+        for uri, finding, _ in snapshot.findings:
+            by_document[uri].append(self.diagnostic(snapshot.texts[uri], finding))
+        previous = self.published.get(target, set())
+        for uri in previous - set(by_document):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+        for uri, diagnostics in by_document.items():
+            document = self.text_document(uri)
+            version = document.version if document is not None else None
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri, diagnostics, version)
+            )
+        self.published[target] = set(by_document)
+
+    def clear(self, target: str) -> None:
+        timer = self.timers.pop(target, None)
+        if timer is not None:
+            timer.cancel()
+        self.snapshots.pop(target, None)
+        for uri in self.published.pop(target, set()):
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+
+    def schedule(self, target: str) -> None:
+        """Lint ``target`` once edits pause for ``debounce`` seconds."""
+        timer = self.timers.pop(target, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        self.timers[target] = loop.call_later(self.debounce, self.publish, target)
+
+    def diagnostic(self, text: str, finding: Finding) -> types.Diagnostic:
+        return types.Diagnostic(
+            range=self.client_range(text, *edits.finding_range(finding)),
+            message=finding.message,
+            severity=(
+                types.DiagnosticSeverity.Error
+                if finding.code == UNREADABLE
+                else types.DiagnosticSeverity.Warning
+            ),
+            code=finding.code,
+            code_description=types.CodeDescription(href=rule_url(finding.code)),
+            source=SOURCE,
+            data={"name": finding.name, "fixable": finding.fixable},
+        )
+
+    def client_range(self, text: str, start: edits.Position, end: edits.Position) -> types.Range:
+        split = _lines(text)
+        codec = self.workspace.position_codec
+        return types.Range(
+            codec.position_to_client_units(split, types.Position(*start)),
+            codec.position_to_client_units(split, types.Position(*end)),
+        )
+
+    def _report_config_error(self, message: str) -> None:
+        if message in self.reported_errors:
+            return
+        self.reported_errors.add(message)
+        self.window_show_message(
+            types.ShowMessageParams(types.MessageType.Error, f"kaiming-lint: {message}")
+        )
+
+    # Code actions -------------------------------------------------------------------------
+
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        snapshot = self.current(self.target_of(uri))
+        if snapshot is None or snapshot.settings.options is None:
+            return []
+        options = snapshot.settings.options
+        wanted = _kinds(params.context.only)
+        first, last = params.range.start.line, max(params.range.start.line, params.range.end.line)
+        here = [
+            (finding, checked)
+            for document, finding, checked in snapshot.findings
+            if document == uri and finding.line - 1 <= last and finding.end_line - 1 >= first
+        ]
+        result: list[types.CodeAction] = []
+        if wanted(types.CodeActionKind.QuickFix):
+            planned = [actions.quick_fix(snapshot, options, uri, pair) for pair in here]
+            planned += [actions.noqa(snapshot, options, uri, pair) for pair in here]
+            for action in planned:
+                if action is not None:
+                    result.append(self.code_action(snapshot, action, types.CodeActionKind.QuickFix))
+        if wanted(FIX_ALL):
+            action = actions.fix_all(snapshot, options)
+            if action is not None:
+                result.append(self.code_action(snapshot, action, FIX_ALL))
+        return result
+
+    def code_action(
+        self, snapshot: Snapshot, action: actions.Action, kind: str
+    ) -> types.CodeAction:
+        diagnostics = None
+        if action.finding is not None and action.uri is not None:
+            diagnostics = [self.diagnostic(snapshot.texts[action.uri], action.finding)]
+        return types.CodeAction(
+            title=action.title,
+            kind=kind,
+            diagnostics=diagnostics,
+            is_preferred=action.preferred or None,
+            edit=types.WorkspaceEdit(
+                changes={
+                    uri: [
+                        types.TextEdit(
+                            self.client_range(snapshot.texts[uri], e.start, e.end), e.text
+                        )
+                        for e in document_edits
+                    ]
+                    for uri, document_edits in action.changes.items()
+                }
+            ),
+        )
+
+    # Configuration ------------------------------------------------------------------------
+
+    def config_changed(self) -> None:
+        """A pyproject.toml changed: read settings again and re-lint every open target."""
+        self.settings.clear()
+        self.reported_errors.clear()
+        for target in self.open_targets():
+            self.publish(target)
+
+    def open_targets(self) -> list[str]:
+        notebooks = list(self.workspace.notebook_documents.values())
+        targets = [notebook.uri for notebook in notebooks]
+        cells = {unquote(cell.document) for notebook in notebooks for cell in notebook.cells}
+        targets += [
+            document.uri
+            for document in self.workspace.text_documents.values()
+            if unquote(document.uri) not in cells
+        ]
+        return targets
+
+    async def watch_pyproject(self) -> None:
+        capabilities = self.client_capabilities.workspace
+        watched = capabilities.did_change_watched_files if capabilities else None
+        if not (watched and watched.dynamic_registration):
+            return  # the settings cache still notices changes at the next lint
+        registration = types.Registration(
+            id="kaiming-lint-pyproject",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=PYPROJECT_GLOB)]
+            ),
+        )
+        try:
+            await self.client_register_capability_async(types.RegistrationParams([registration]))
+        except Exception:  # a client that refuses still gets the mtime check
+            _log.info("the client did not register the pyproject.toml watcher", exc_info=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _lines(text: str) -> tuple[str, ...]:
+    """The LSP lines of a text (cached: every diagnostic of a document converts against them)."""
+    return tuple(edits.lines(text))
+
+
+def _kinds(only: Sequence[str] | None) -> Callable[[str], bool]:
+    """Whether a code action kind was asked for (a requested kind covers its sub-kinds)."""
+    if not only:
+        return lambda kind: True
+    requested = [str(getattr(k, "value", k)) for k in only]
+    return lambda kind: any(kind == k or kind.startswith(f"{k}.") for k in requested)
+
+
+def _name(uri: str) -> str:
+    path = to_fs_path(uri)
+    return path if path else uri
+
+
+def _is_python(uri: str, language_id: str | None) -> bool:
+    return language_id == "python" or uri.lower().endswith(".py")
+
+
+def build_server(debounce: float = 0.15) -> KaimingLintServer:
+    server = KaimingLintServer(debounce)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: KaimingLintServer, params: types.InitializedParams) -> None:
+        await ls.watch_pyproject()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: KaimingLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(ls.target_of(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: KaimingLintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule(ls.target_of(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: KaimingLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.publish(ls.target_of(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: KaimingLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.clear(params.text_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def notebook_open(ls: KaimingLintServer, params: types.DidOpenNotebookDocumentParams) -> None:
+        ls.publish(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_change(
+        ls: KaimingLintServer, params: types.DidChangeNotebookDocumentParams
+    ) -> None:
+        ls.schedule(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    def notebook_save(ls: KaimingLintServer, params: types.DidSaveNotebookDocumentParams) -> None:
+        ls.publish(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_close(ls: KaimingLintServer, params: types.DidCloseNotebookDocumentParams) -> None:
+        ls.clear(params.notebook_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL],
+            resolve_provider=False,
+        ),
+    )
+    def code_action(
+        ls: KaimingLintServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        return ls.code_actions(params)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: KaimingLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(os.path.basename(_name(c.uri)) == "pyproject.toml" for c in params.changes):
+            ls.config_changed()
+
+    return server
+
+
+def serve(debounce: float = 0.15) -> None:
+    """Serve over stdin and stdout until the client says exit."""
+    build_server(debounce).start_io()
