@@ -23,7 +23,7 @@ def spelled_two_ways(x, units, activation):
 
 
 def local_pair(x, filters, act):
-    x = layers.Conv2D(filters, 3)(x)  # expect: KAI001 via app/blocks.py:32, app/blocks.py:33
+    x = layers.Conv2D(filters, 3)(x)  # expect: KAI001 via app/blocks.py:31, app/blocks.py:32
     return layers.Activation(act)(x)
 
 
