@@ -62,7 +62,12 @@ def run(settings: tuple[tuple[str, object], ...] = (), *extra: str) -> tuple[dic
         cwd=applications_dir(),
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, pythonpath))},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, pythonpath)),
+            # Never write a cache (issue 11) into the installed package.
+            "KAIMING_LINT_CACHE_DIR": str(_CONFIGS / "cache"),
+        },
         check=False,
     )
     assert result.returncode == 0, result.stderr
