@@ -15,7 +15,8 @@ call, KAI002/KAI004/KAI005 at the weight value, KAI003 at ``bias_initializer``):
 * ``# false-today: KAI003 (why)``: reported today although undecidable by lint-rules.md; it must
   not be reported (a known precision bug, kept visible by a strict xfail).
 
-Paths are relative to the project root (the directory holding the project's pyproject.toml).
+Paths are relative to the project root (the directory holding the project's pyproject.toml);
+a related location in a notebook gives the line in the ``.ipynb`` file, as JSON output does.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ UNKNOWN_REASONS = frozenset(
 )
 
 _CODES = r"KAI\d{3}(?:\s*,\s*KAI\d{3})*"
-_LOCATION = r"[\w./-]+\.py:\d+"
+_LOCATION = r"[\w./-]+\.(?:py|ipynb):\d+"
 _EXPECT = re.compile(rf"#\s*expect:\s*(?P<codes>{_CODES})(?P<tail>[^#]*)$")
 _VIA = re.compile(rf"\bvia\s+(?P<locations>{_LOCATION}(?:\s*,\s*{_LOCATION})*)")
 _UNKNOWN = re.compile(r"#\s*unknown:\s*(?P<reason>[a-z-]+)\s*$")

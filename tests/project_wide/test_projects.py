@@ -129,6 +129,7 @@ def test_corpus_covers_every_form():
     assert {name for name in PROJECTS} >= {
         "agree", "disagree", "defaults", "forwarding", "escapes", "cycles", "reexports",
         "keras_reexport", "shadowing", "classes", "library", "imports", "call_site_values",
+        "notebook_callers",
     }  # fmt: skip
     assert sum(not e.project_wide for e in expectations) >= 4
     assert sum(e.project_wide for e in expectations) >= 30
@@ -194,7 +195,10 @@ def test_project_wide_finding_is_reported(expectation):
     assert related == [(loc.path, loc.line) for loc in expectation.related]
     if expectation.related:
         first = expectation.related[0]
-        assert f"{Path(first.path).name}:{first.line}" in finding["message"], finding["message"]
+        name = Path(first.path).name
+        # A notebook call site is named by cell and line in the message, like text output does.
+        named = name if name.endswith(".ipynb") else f"{name}:{first.line}"
+        assert named in finding["message"], finding["message"]
     assert finding["fixable"] is expectation.fixable, finding
 
 

@@ -35,3 +35,12 @@ def two_local_calls(x):
 def own_relu(x):
     # Decided inside the function: found today.
     return layers.Dense(32, activation="relu")(x)  # expect: KAI001
+
+
+def looped(x, filters, activation):
+    x = layers.Conv2D(filters, 3, padding="same")(x)  # expect: KAI001 via app/model.py:35
+    return layers.Activation(activation)(x)
+
+
+def branched(x, units, activation):
+    return layers.Dense(units, activation=activation)(x)  # expect: KAI001 via app/model.py:37, app/model.py:39

@@ -4,7 +4,7 @@ import keras
 from keras import layers
 
 from app.blocks import apply_block, conv_block, dense_unit, own_relu, spelled_two_ways
-from app.blocks import two_local_calls
+from app.blocks import branched, looped, two_local_calls
 
 
 def build():
@@ -24,3 +24,17 @@ def build():
     x = two_local_calls(x)
     outputs = layers.Dense(10, activation="softmax")(layers.Flatten()(x))
     return keras.Model(inputs, outputs)
+
+
+ACT = "relu"
+
+
+def deeper(x, wide):
+    # A call in a loop is one call site; calls on both branches of an if both count.
+    for filters in (32, 64, 128):
+        x = looped(x, filters, ACT)
+    if wide:
+        x = branched(layers.Flatten()(x), 256, "relu")
+    else:
+        x = branched(layers.Flatten()(x), 64, activation=ACT)
+    return x

@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from esc import blocks
+from esc import blocks, dyn
 
 
 def apply_all(x, fns):
@@ -23,4 +23,6 @@ def build():
     x = blocks.partial_target(x, 16, "relu")
     x = blocks.relu_block(x, 16)
     x = blocks.fixed_inside(x)
+    x = dyn.by_name(x, 8, "relu")
+    x = getattr(dyn, "by_" + "name")(x, 8, "tanh")
     return keras.Model(inputs, layers.Dense(10)(layers.Flatten()(x)))
