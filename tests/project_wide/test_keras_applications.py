@@ -10,10 +10,12 @@ xfails until issue 11 lands.
 
 from __future__ import annotations
 
+import atexit
 import importlib.metadata
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +45,7 @@ def sources() -> list[str]:
 
 
 _CONFIGS = Path(tempfile.mkdtemp(prefix="kaiming-lint-keras-apps-"))
+atexit.register(shutil.rmtree, _CONFIGS, ignore_errors=True)
 
 
 @cache

@@ -7,9 +7,11 @@ one flips to a failure the moment it is found and its mark must then be removed.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,6 +35,7 @@ REPO = Path(__file__).resolve().parents[2]
 PROJECTS = project_names()
 ISSUE_11 = "issue 11: project-wide analysis is not implemented yet"
 CACHE_DIR = tempfile.mkdtemp(prefix="kaiming-lint-cache-")
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 pytestmark = pytest.mark.slow
 
