@@ -1,0 +1,3 @@
+import keras
+
+SHARED = keras.initializers.HeNormal(seed=7)
