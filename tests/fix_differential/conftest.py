@@ -8,5 +8,11 @@ from .harness import Corpus, prepare
 
 
 @pytest.fixture(scope="session")
-def fixed_corpus(tmp_path_factory) -> Corpus:
-    return prepare(tmp_path_factory.mktemp("fix_differential"))
+def fixed_corpus(request, tmp_path_factory) -> Corpus:
+    # Only the files whose tests were selected (``-k``) are fixed and built.
+    wanted = {
+        item.callspec.params["entry"].id
+        for item in request.session.items
+        if hasattr(item, "callspec") and "entry" in item.callspec.params
+    }
+    return prepare(tmp_path_factory.mktemp("fix_differential"), wanted)

@@ -6,14 +6,15 @@ expression of ``calls`` is evaluated in its namespace. Between builds the Keras 
 cleared, so automatic layer names restart and the builds of one file line up by name.
 
 For every layer the probe records the span of the call, in ``path``, that constructed it (from
-the calling frame's instruction position), its ``get_config()``, the identity of its
-initializer objects, and what ``kaiming_keras.audit`` says about it.
+the calling frame's instruction position), its ``get_config()``, which of its initializer
+objects another layer also holds, and what ``kaiming_keras.audit`` says about it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 import traceback
 from typing import Any
@@ -77,7 +78,7 @@ def _build(keras: Any, audit: Any, entry: dict[str, Any], index: int) -> dict[st
         outcome: dict[str, Any] = {"call": call, "error": None, "layers": [], "audit": None}
         record["calls"].append(outcome)
         try:
-            built = eval(call, vars(module))  # noqa: S307 - the probe runs the corpus on purpose
+            built = eval(call, vars(module))
         except BaseException as error:
             outcome["error"] = _error(error)
             outcome["traceback"] = traceback.format_exc(limit=-3)
@@ -85,7 +86,14 @@ def _build(keras: Any, audit: Any, entry: dict[str, Any], index: int) -> dict[st
         if not isinstance(built, keras.layers.Layer):
             outcome["error"] = f"returned {type(built).__name__}, not a Keras layer or model"
             continue
-        for layer in _layers(built):
+        found = _layers(built)
+        holders: dict[int, int] = {}
+        for layer in found:
+            for arg in INIT_ARGS:
+                obj = getattr(layer, arg, None)
+                if obj is not None and not isinstance(obj, (str, dict)):
+                    holders[id(obj)] = holders.get(id(obj), 0) + 1
+        for layer in found:
             container = isinstance(layer, keras.Model)
             try:
                 config = layer.get_config()
@@ -93,18 +101,17 @@ def _build(keras: Any, audit: Any, entry: dict[str, Any], index: int) -> dict[st
                 config = {}
             if container:  # its layers are compared one by one
                 config = {k: v for k, v in config.items() if "layers" not in k}
-            objects = {
-                arg: id(getattr(layer, arg))
-                for arg in INIT_ARGS
-                if getattr(layer, arg, None) is not None
-            }
+            # The initializer objects this layer shares with another layer (KAI005).
+            shared = sorted(
+                arg for arg in INIT_ARGS if holders.get(id(getattr(layer, arg, None)), 0) > 1
+            )
             outcome["layers"].append(
                 {
                     "name": layer.name,
                     "class": type(layer).__name__,
                     "site": None if container else sites.get(id(layer)),
                     "config": json.loads(json.dumps(config, default=repr)),
-                    "objects": objects,
+                    "shared": shared,
                 }
             )
         if isinstance(built, keras.Model):
@@ -116,6 +123,10 @@ def _build(keras: Any, audit: Any, entry: dict[str, Any], index: int) -> dict[st
 
 
 def main(spec_path: str, out_path: str) -> None:
+    if os.environ.get("KERAS_BACKEND") == "numpy":
+        # Keras's serializer imports TensorFlow, when installed, to recognise its types; the
+        # numpy backend never makes any, and the import costs seconds per process.
+        sys.modules.setdefault("tensorflow", None)
     import keras
 
     from kaiming_keras import audit

@@ -71,7 +71,9 @@ def unwritable(fault: str, path: Path) -> Iterator[str]:
             yield "chmod 555 on the directory"
         finally:
             directory.chmod(0o755)
-    elif fault == "read-only-directory" and _run(["mount", "--bind", str(directory), str(directory)]):
+    elif fault == "read-only-directory" and _run(
+        ["mount", "--bind", str(directory), str(directory)]
+    ):
         try:
             assert _run(["mount", "-o", "remount,ro,bind", str(directory)])
             yield "read-only bind mount"
@@ -236,4 +238,3 @@ def test_a_symlinked_file_stays_a_link(tmp_path):
     result = cli("--fix", link)
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and FIXED in target.read_text()
-
