@@ -1,0 +1,16 @@
+"""A star import of kaiming_keras, then the module rebinds ``KaimingNormal``."""
+# build: build()
+# xfail: layers,report kaiming: issue 12: KaimingNormal is reused after a star import rebound it (the layer silently gets LecunNormal, and the report says fixed)
+
+import keras
+from keras import layers
+
+from kaiming_keras import *  # noqa: F403
+
+KaimingNormal = keras.initializers.LecunNormal
+
+
+def build():
+    inputs = keras.Input((4,))
+    x = layers.Dense(8, activation="relu")(inputs)  # expect: fixed
+    return keras.Model(inputs, x)

@@ -1,0 +1,14 @@
+"""``KaimingNormal`` is bound by a tuple assignment at module level."""
+# build: build()
+# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where a tuple target binds the name
+
+import keras
+from keras import layers
+
+KaimingNormal, WIDTH = "glorot_uniform", 8
+
+
+def build():
+    inputs = keras.Input((4,))
+    x = layers.Dense(WIDTH, activation="relu")(inputs)  # expect: fixed
+    return keras.Model(inputs, x)

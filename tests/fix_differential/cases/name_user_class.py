@@ -1,0 +1,19 @@
+"""The module defines its own ``KaimingNormal`` (a config helper), unrelated to kaiming_keras."""
+# build: build()
+# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where it names a class of the user's
+
+import keras
+from keras import layers
+
+
+class KaimingNormal:
+    def __init__(self, depth):
+        self.depth = depth
+
+
+def build():
+    depth = KaimingNormal(2).depth
+    model = keras.Sequential([keras.Input((4,))])
+    for _ in range(depth):
+        model.add(layers.Dense(8, activation="relu"))  # expect: fixed
+    return model
