@@ -1,6 +1,6 @@
 """The `kaiming-lint` command line: options, files, output and exit status.
 
-Only argparse-level modules load at import; libcst and the engine load after the arguments
+Only argparse-level modules load at import; libcst and the pipeline load after the arguments
 are parsed, so `--version` and `--help` start instantly.
 """
 
@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from kaiming_lint import __version__
+from kaiming_lint.results import FIX_STYLES, FORMATS
 
 if TYPE_CHECKING:
-    from kaiming_lint.engine import FileResult
+    from kaiming_lint.results import FileResult
 
 PROGRAM = "kaiming-lint"
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github")
-FIX_STYLES = ("kaiming", "keras")
 
 
 class UsageError(Exception):
@@ -134,10 +133,12 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
 
-    from kaiming_lint import engine
+    from kaiming_lint import runner
     from kaiming_lint.discovery import MissingPath, source_files
+    from kaiming_lint.results import LintOptions
+    from kaiming_lint.sources.python import lint_bytes
 
-    options = engine.LintOptions(
+    options = LintOptions(
         select=select,
         ignore=ignore,
         fix_style=args.fix_style or config.fix_style,
@@ -150,12 +151,10 @@ def _run(args: argparse.Namespace) -> int:
         files = source_files(file_paths, config.excludes, config.root)
     except MissingPath as error:
         raise UsageError(f"path does not exist: {error}") from None
-    results = engine.lint_files(files, options, jobs=args.jobs)
+    results = runner.lint_files(files, options, jobs=args.jobs)
     stdin_result = None
     if "-" in paths:
-        stdin_result = engine.lint_bytes(
-            sys.stdin.buffer.read(), args.stdin_filename or "-", options
-        )
+        stdin_result = lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-", options)
         results.append(stdin_result)
     return _finish(args, results, stdin_result)
 
@@ -187,7 +186,7 @@ def _finish(
 
 
 def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> None:
-    from kaiming_lint.fix import write_atomically
+    from kaiming_lint.runner import write_atomically
 
     for result in results:
         if result is stdin_result:
@@ -203,7 +202,7 @@ def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> 
 def _print_diffs(results: list[FileResult]) -> None:
     import difflib
 
-    from kaiming_lint.engine import decode
+    from kaiming_lint.decode import decode
 
     for result in results:
         if result.fixed is None:

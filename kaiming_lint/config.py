@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaiming_lint.results import FIX_STYLES
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 SECTION = "kaiming-lint"
-FIX_STYLES = ("kaiming", "keras")
 # Like ruff's: directories that are never one's own source code.
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git",

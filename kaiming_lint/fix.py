@@ -7,8 +7,6 @@ returned, and a file is replaced atomically only when its text changed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -70,37 +68,9 @@ def apply_fixes(
         return FixResult(None)
     fixed = module.visit(_Transformer(plan, _KaimingName.find(module), module))
     code = fixed.code
-    if code == (module.code if original_code is None else original_code) or not _parses(code):
+    if code == (module.code if original_code is None else original_code):
         return FixResult(None)
     return FixResult(code, plan.applied)
-
-
-def _parses(code: str) -> bool:
-    try:
-        cst.parse_module(code)
-    except cst.ParserSyntaxError:
-        return False
-    return True
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file in the same directory.
-
-    A symbolic link stays a link: the file it points to is replaced.
-    """
-    path = os.path.realpath(path)
-    directory = os.path.dirname(path)
-    mode = os.stat(path).st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kaiming-lint-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 # --- Planning --------------------------------------------------------------------------------

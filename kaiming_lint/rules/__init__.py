@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from kaiming_lint.facts import LayerFacts, Violation
-from kaiming_lint.rules._base import FIX_STYLES, Rule, Settings
+from kaiming_lint.results import FIX_STYLES, FixStyle
+from kaiming_lint.rules._base import Rule, Settings
 from kaiming_lint.rules.kai001_default_init import ReluDefaultInit
 from kaiming_lint.rules.kai002_non_he_init import ReluNonHeInit
 from kaiming_lint.rules.kai003_nonzero_bias import ReluNonzeroBias
@@ -98,7 +99,7 @@ def judge(
     """Every violation of the selected rules among ``layers``, rule by rule."""
     if fix_style not in FIX_STYLES:
         raise ValueError(f"fix_style must be one of {', '.join(FIX_STYLES)}, got {fix_style!r}")
-    settings = Settings(fix_style=fix_style, strict_normalized=bool(strict_normalized))
+    settings = Settings(fix_style=FixStyle(fix_style), strict_normalized=bool(strict_normalized))
     enabled = selected_codes(select, ignore)
     violations: list[Violation] = []
     for rule in RULES:

@@ -9,15 +9,14 @@ from typing import ClassVar
 
 from kaiming_lint import knowledge
 from kaiming_lint.facts import Init, LayerFacts, Violation
-
-FIX_STYLES: tuple[str, ...] = ("kaiming", "keras")
+from kaiming_lint.results import FixStyle, Severity
 
 
 @dataclass(frozen=True)
 class Settings:
     """The options a rule's verdict depends on."""
 
-    fix_style: str = "kaiming"
+    fix_style: FixStyle = FixStyle.KAIMING
     strict_normalized: bool = False
 
 
@@ -34,6 +33,7 @@ class Rule:
     documentation: ClassVar[str]
     fixable: ClassVar[bool]
     autofix: ClassVar[str]  # what the fix does, for the rule table
+    severity: ClassVar[Severity] = Severity.WARNING
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[str | tuple[str, str], ...]] = ()
 

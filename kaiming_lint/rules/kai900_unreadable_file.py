@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kaiming_lint.results import Severity
 from kaiming_lint.rules._base import Rule
 
 
@@ -10,6 +11,7 @@ class UnreadableFile(Rule):
     name = "unreadable-file"
     summary = "A file could not be decoded or parsed, so it was not checked"
     fixable = False
+    severity = Severity.ERROR
     autofix = "none"
     documentation = """\
 ## What it does

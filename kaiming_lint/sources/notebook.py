@@ -27,10 +27,11 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kaiming_lint.engine import FileResult, LintOptions
+from kaiming_lint import pipeline
+from kaiming_lint.pairing import mentions_kernel_layer
+from kaiming_lint.results import UNREADABLE, FileResult, Finding, LintOptions
+from kaiming_lint.rules import selected_codes
 
 # Cell magics whose body IPython runs as Python code.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3"})
@@ -213,17 +214,13 @@ def apply_fixed_python(raw: bytes, src: NotebookSource, fixed_python: str) -> by
 
 
 def lint_notebook(data: bytes, path: str, options: LintOptions) -> FileResult:
-    """Check a notebook's code cells (the engine's checker for ``.ipynb`` files).
+    """Check a notebook's code cells (the runner's checker for ``.ipynb`` files).
 
     A cell that does not parse on its own is reported (KAI900, when it mentions a kernel layer)
     and left out, so the other cells are still checked with the imports of the whole notebook.
     """
-    from kaiming_lint import engine
-    from kaiming_lint.pairing import mentions_kernel_layer
-    from kaiming_lint.rules import selected_codes
-
-    result = engine.FileResult(path=path, original=data)
-    report_unreadable = engine.UNREADABLE in selected_codes(options.select, options.ignore)
+    result = FileResult(path=path, original=data)
+    report_unreadable = UNREADABLE in selected_codes(options.select, options.ignore)
     try:
         src = notebook_to_python(data)
     except NotebookError as error:
@@ -245,24 +242,23 @@ def lint_notebook(data: bytes, path: str, options: LintOptions) -> FileResult:
                     line = src.cell_start[cell.index] + cell_line - 1
                     result.findings.append(_unreadable_cell(src, path, line, error))
         python = src.masking_cells(broken)
-    part = engine.lint_bytes(python.encode("utf-8"), path, options)
+    document = pipeline.Document(path, python)
+    part = pipeline.fix(document, options) if options.fix else pipeline.check(document, options)
     result.unknown = part.unknown
     result.findings.extend(_place(src, finding) for finding in part.findings)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
-    if part.fixed is not None:
-        fixed = apply_fixed_python(data, src, part.fixed.decode("utf-8"))
+    if part.fixed_text is not None:
+        fixed = apply_fixed_python(data, src, part.fixed_text)
         if fixed != data:
             result.fixed = fixed
     return result
 
 
-def _unreadable(path: str, message: str, line: int, column: int):
-    from kaiming_lint import engine
-
-    return engine.unreadable_finding(path, message, line, column)
+def _unreadable(path: str, message: str, line: int, column: int) -> Finding:
+    return pipeline.unreadable_finding(path, message, line, column)
 
 
-def _unreadable_cell(src: NotebookSource, path: str, line: int, error: SyntaxError):
+def _unreadable_cell(src: NotebookSource, path: str, line: int, error: SyntaxError) -> Finding:
     cell, cell_line = src.cell_position(line) or (0, 1)
     message = f"could not parse cell {cell + 1}: invalid syntax at line {cell_line}"
     column = error.offset or 1
@@ -270,7 +266,7 @@ def _unreadable_cell(src: NotebookSource, path: str, line: int, error: SyntaxErr
     return replace(finding, **_cell_fields(cell, cell_line, column))
 
 
-def _place(src: NotebookSource, finding):
+def _place(src: NotebookSource, finding: Finding) -> Finding:
     """The finding moved from the Python text to the notebook's JSON text, with its cell."""
     start = src.file_position(finding.line, finding.column)
     end = src.file_position(finding.end_line, finding.end_column)
@@ -281,8 +277,6 @@ def _place(src: NotebookSource, finding):
 
 def _cell_fields(cell: int, line: int, column: int) -> dict[str, int]:
     """The Finding fields naming the cell (1-based among all cells), when Finding has them."""
-    from kaiming_lint.engine import Finding
-
     fields = {"cell": cell + 1, "cell_line": line, "cell_column": column}
     return fields if all(name in Finding.__dataclass_fields__ for name in fields) else {}
 

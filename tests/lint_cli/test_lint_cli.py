@@ -236,12 +236,12 @@ def test_fix_from_stdin_writes_the_fixed_source_to_stdout(tmp_path):
 
 
 def test_an_internal_error_is_status_2_naming_the_file(cli, write, monkeypatch):
-    from kaiming_lint import engine
+    from kaiming_lint import runner
 
     def broken(data, path, options):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(engine.CHECKERS, ".py", broken)
+    monkeypatch.setitem(runner.CHECKERS, ".py", broken)
     write("model.py", MODEL)
     run = cli("--jobs", "1", "model.py")
     assert run.code == 2

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kaiming_lint import engine
+from kaiming_lint.results import FileResult, LintOptions
 from kaiming_lint.rules import RULES
+from kaiming_lint.sources.python import lint_bytes
 
 VALID = [
     pytest.param(rule, source, id=f"{rule.code}-valid-{i}")
@@ -20,8 +21,8 @@ INVALID = [
 ]
 
 
-def lint(source: str, fix: bool = True) -> engine.FileResult:
-    return engine.lint_bytes(source.encode("utf-8"), "example.py", engine.LintOptions(fix=fix))
+def lint(source: str, fix: bool = True) -> FileResult:
+    return lint_bytes(source.encode("utf-8"), "example.py", LintOptions(fix=fix))
 
 
 @pytest.mark.parametrize(("rule", "source"), VALID)
