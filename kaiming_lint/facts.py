@@ -8,10 +8,22 @@ judge only these records, so every producer reaches the same verdicts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal
 
-# How a kernel layer's output reaches the next non-transparent step.
-Pairing = Literal["relu", "normalized", "none", "unknown"]
+
+class Pairing(str, Enum):
+    """How a kernel layer's output reaches the next non-transparent step."""
+
+    RELU = "relu"  # a ReLU-family activation, through transparent steps only
+    NORMALIZED = "normalized"  # a ReLU, but through a normalization layer
+    NONE = "none"  # a known step that is not a ReLU
+    UNKNOWN = "unknown"  # the paths disagree, or one could not be followed: never reported
+
+    def __str__(self) -> str:
+        return self.value
+
+
 # What an initializer value resolves to; see knowledge.INITIALIZER_CLASSES.
 Category = Literal["he", "constant", "non_he", "unknown"]
 FixAction = Literal["set_weight", "remove_bias", "split_shared"]
@@ -61,6 +73,10 @@ class LayerFacts:
     uses: int = 1  # how many layers this one call site builds (2 when inside a loop body)
     name: str | None = None  # the Keras layer name, when known (audit, saved models)
     ref: Any = field(default=None, compare=False, repr=False)  # producer's handle: nodes, names
+
+    def __post_init__(self) -> None:
+        # Producers outside the package (kaiming_keras.audit, tests) may name it as a string.
+        self.pairing = Pairing(self.pairing)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Init, LayerFacts, Violation
+from kaiming_lint.facts import Init, LayerFacts, Pairing, Violation
 from kaiming_lint.results import FixStyle, Severity
 
 
@@ -52,7 +52,9 @@ def paired_slope(layer: LayerFacts, settings: Settings) -> float | None:
     """The negative slope of the ReLU the layer feeds, or None when no ReLU finding applies."""
     if layer.feeds is None:
         return None
-    if layer.pairing == "relu" or (layer.pairing == "normalized" and settings.strict_normalized):
+    if layer.pairing is Pairing.RELU or (
+        layer.pairing is Pairing.NORMALIZED and settings.strict_normalized
+    ):
         return layer.feeds.slope
     return None
 
@@ -79,7 +81,7 @@ def kind(layer: LayerFacts) -> str:
 def feeds_phrase(layer: LayerFacts) -> str:
     """'Conv2D feeds ReLU' (or 'feeds ReLU through normalization')."""
     assert layer.feeds is not None
-    through = " through normalization" if layer.pairing == "normalized" else ""
+    through = " through normalization" if layer.pairing is Pairing.NORMALIZED else ""
     return f"{layer.layer} feeds {layer.feeds.label}{through}"
 
 

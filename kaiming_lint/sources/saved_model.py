@@ -6,6 +6,7 @@ fix). Findings point at the file's first line and name the layer they concern.
 
 from __future__ import annotations
 
+from kaiming_lint.facts import Pairing
 from kaiming_lint.pipeline import unreadable_finding
 from kaiming_lint.results import UNREADABLE, FileResult, Finding, LintOptions
 from kaiming_lint.rules import judge, rule_for, selected_codes
@@ -24,7 +25,7 @@ def lint_saved_model(data: bytes, path: str, options: LintOptions) -> FileResult
         if UNREADABLE in enabled:
             result.findings.append(unreadable_finding(path, str(error)))
         return result
-    result.unknown = sum(layer.pairing == "unknown" for layer in layers)
+    result.unknown = sum(layer.pairing is Pairing.UNKNOWN for layer in layers)
     violations = judge(
         layers,
         fix_style=options.fix_style,
