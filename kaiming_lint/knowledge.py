@@ -264,6 +264,9 @@ TENSORFLOW_INITIALIZER_MODULES: tuple[str, ...] = (
     "tensorflow.keras.initializers",
 )
 KAIMING_MODULES: tuple[str, ...] = ("kaiming_keras", "kaiming_keras.initializers")
+# The initializer a "kaiming" fix writes, and the Keras string a "keras" fix writes.
+KAIMING_INITIALIZER = "KaimingNormal"
+KERAS_HE_STRING = "he_normal"
 
 # --- Module paths that reach Keras ----------------------------------------------------------
 

@@ -167,7 +167,7 @@ def _apply(
     text: str,
 ) -> tuple[str, set[int]] | None:
     """The fixed text and the ids of the violations it fixes, once it passed re-analysis."""
-    result = fixing.apply_fixes(module, chosen, options.fix_style, original_code=text)
+    result = fixing.apply_fixes(module, chosen, original_code=text)
     if result.code is None:
         return None
     applied = result.applied

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Init, LayerFacts, Pairing, Violation
+from kaiming_lint.facts import (
+    Fix,
+    FixAction,
+    Init,
+    LayerFacts,
+    NeededImport,
+    NewInitializer,
+    Pairing,
+    Violation,
+)
 from kaiming_lint.results import FixStyle, Severity
 
 
@@ -85,10 +94,43 @@ def feeds_phrase(layer: LayerFacts) -> str:
     return f"{layer.layer} feeds {layer.feeds.label}{through}"
 
 
-def he_replacement(slope: float, fix_style: str) -> str:
-    """The initializer a fix writes, as the message shows it."""
-    if fix_style == "keras":
-        return '"he_normal"'
+def he_import(settings: Settings) -> NeededImport:
+    """The class a "kaiming" fix writes, and where it is imported from: named here only."""
+    return NeededImport(
+        knowledge.KAIMING_MODULES[0],
+        knowledge.KAIMING_INITIALIZER,
+        also_from=knowledge.KAIMING_MODULES[1:],
+    )
+
+
+def he_initializer(slope: float, settings: Settings) -> NewInitializer:
+    """The He initializer a fix writes for a ReLU with this negative slope."""
+    if settings.fix_style is FixStyle.KERAS:
+        return NewInitializer(string=knowledge.KERAS_HE_STRING)
+    keywords: tuple[tuple[str, str | float], ...] = ()
     if slope:
-        return f'KaimingNormal(nonlinearity="leaky_relu", negative_slope={slope!r})'
-    return "KaimingNormal()"
+        keywords = (("nonlinearity", "leaky_relu"), ("negative_slope", slope))
+    return NewInitializer(constructor=he_import(settings), keywords=keywords)
+
+
+def he_fix(slope: float, settings: Settings) -> Fix:
+    """Set the weight initializer to He for this slope."""
+    value = he_initializer(slope, settings)
+    return Fix(FixAction.SET_WEIGHT, negative_slope=slope, value=value)
+
+
+def he_replacement(slope: float, settings: Settings) -> str:
+    """The initializer a fix writes, as the message shows it."""
+    return written(he_initializer(slope, settings))
+
+
+def written(value: NewInitializer, quote: str = '"') -> str:
+    """Source text for a new initializer value (``quote``: the file's quote character)."""
+    if value.string is not None:
+        return f"{quote}{value.string}{quote}"
+    assert value.constructor is not None
+    arguments = ", ".join(
+        f"{key}={quote}{item}{quote}" if isinstance(item, str) else f"{key}={item!r}"
+        for key, item in value.keywords
+    )
+    return f"{value.constructor.name}({arguments})"

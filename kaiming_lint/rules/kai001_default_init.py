@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Fix, LayerFacts, Violation
+from kaiming_lint.facts import LayerFacts, Violation
 from kaiming_lint.rules._base import (
     Rule,
     Settings,
     feeds_phrase,
+    he_fix,
     he_replacement,
     kind,
     paired_slope,
@@ -82,9 +83,9 @@ the activation's slope.
                 message=(
                     f"{feeds_phrase(layer)} but keeps the default "
                     f"{knowledge.DEFAULT_WEIGHT_INITIALIZER} {kind(layer)} initializer; "
-                    f"use {he_replacement(slope, settings.fix_style)}"
+                    f"use {he_replacement(slope, settings)}"
                 ),
                 layer=layer,
                 target="layer",
-                fix=Fix("set_weight", negative_slope=slope),
+                fix=he_fix(slope, settings),
             )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Fix, LayerFacts, Violation
+from kaiming_lint.facts import LayerFacts, Violation
 from kaiming_lint.rules._base import (
     Rule,
     Settings,
     feeds_phrase,
+    he_fix,
     he_replacement,
     is_he_for,
     kind,
@@ -85,9 +86,9 @@ With `fix-style = "keras"` the fix writes `"he_normal"`.
                 code=self.code,
                 message=(
                     f"{feeds_phrase(layer)} but its {kind(layer)} initializer {weight.label} "
-                    f"is not He; use {he_replacement(slope, settings.fix_style)}"
+                    f"is not He; use {he_replacement(slope, settings)}"
                 ),
                 layer=layer,
                 target="weight",
-                fix=Fix("set_weight", negative_slope=slope),
+                fix=he_fix(slope, settings),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kaiming_lint.facts import Fix, LayerFacts, Violation
+from kaiming_lint.facts import Fix, FixAction, LayerFacts, Violation
 from kaiming_lint.rules._base import Rule, Settings, feeds_phrase, is_zeros, paired_slope
 
 
@@ -79,5 +79,5 @@ The fix removes the argument: Keras's default bias initializer is zeros.
                 ),
                 layer=layer,
                 target="bias",
-                fix=Fix("remove_bias"),
+                fix=Fix(FixAction.REMOVE_BIAS),
             )

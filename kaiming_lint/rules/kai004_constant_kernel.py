@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Fix, LayerFacts, Violation
-from kaiming_lint.rules._base import Rule, Settings, he_replacement, kind, paired_slope
+from kaiming_lint.facts import LayerFacts, Violation
+from kaiming_lint.rules._base import Rule, Settings, he_fix, he_replacement, kind, paired_slope
 
 
 class ConstantKernel(Rule):
@@ -80,9 +80,9 @@ initializer to use (the default `GlorotUniform` suits layers not followed by a R
                     code=self.code,
                     message=(
                         f"{head}; it feeds {layer.feeds.label if layer.feeds else 'ReLU'}, "
-                        f"use {he_replacement(slope, settings.fix_style)}"
+                        f"use {he_replacement(slope, settings)}"
                     ),
                     layer=layer,
                     target="weight",
-                    fix=Fix("set_weight", negative_slope=slope),
+                    fix=he_fix(slope, settings),
                 )

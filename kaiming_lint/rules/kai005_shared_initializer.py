@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kaiming_lint.facts import Fix, Init, LayerFacts, Violation
+from kaiming_lint.facts import Fix, FixAction, Init, LayerFacts, Violation
 from kaiming_lint.rules._base import Rule, Settings, kind
 
 
@@ -92,7 +92,7 @@ The fix gives every use its own copy of the constructor call; seeded copies get 
                         ),
                         layer=layer,
                         target="weight" if target == "weight" else "bias",
-                        fix=Fix("split_shared", use_index=index) if fixable else None,
+                        fix=Fix(FixAction.SPLIT_SHARED, use_index=index) if fixable else None,
                     )
 
 

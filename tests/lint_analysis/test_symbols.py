@@ -16,9 +16,15 @@ from kaiming_lint.symbols import Symbol, SymbolKind, canonical, classify, layer_
         ("keras.Sequential", Symbol(SymbolKind.MODEL, "Sequential")),
         ("keras.src.models.sequential.Sequential", Symbol(SymbolKind.MODEL, "Sequential")),
         ("keras.initializers.he_normal", Symbol(SymbolKind.INITIALIZER, "he_normal")),
-        ("tensorflow.compat.v1.keras.initializers.Orthogonal", Symbol(SymbolKind.INITIALIZER, "Orthogonal")),
+        (
+            "tensorflow.compat.v1.keras.initializers.Orthogonal",
+            Symbol(SymbolKind.INITIALIZER, "Orthogonal"),
+        ),
         ("tensorflow.zeros_initializer", Symbol(SymbolKind.INITIALIZER, "zeros_initializer")),
-        ("kaiming_keras.initializers.KaimingUniform", Symbol(SymbolKind.INITIALIZER, "KaimingUniform")),
+        (
+            "kaiming_keras.initializers.KaimingUniform",
+            Symbol(SymbolKind.INITIALIZER, "KaimingUniform"),
+        ),
         ("tensorflow.nn.leaky_relu", Symbol(SymbolKind.ACTIVATION, "leaky_relu")),
         ("keras.ops.nn.relu6", Symbol(SymbolKind.ACTIVATION, "relu6")),
         ("keras.layers", Symbol(SymbolKind.MODULE, "keras.layers")),
