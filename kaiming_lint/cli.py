@@ -75,7 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=FIX_STYLES,
         help="KaimingNormal() (default) or the string 'he_normal'",
     )
-    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    parser.add_argument(
+        "--explain",
+        metavar="RULE",
+        help="print a rule's documentation (by code or name, e.g. KAI001 or relu-default-init)",
+    )
     parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when findings are left"
     )
@@ -221,10 +225,10 @@ def _print_diffs(results: list[FileResult]) -> None:
 
 
 def _explain(code: str) -> int:
-    from kaiming_lint.rules import rule_for
+    from kaiming_lint.rules import rule_named
 
     try:
-        rule = rule_for(code)
+        rule = rule_named(code)
     except ValueError as error:
         raise UsageError(f"--explain: {error}") from None
     fix = "Autofix available." if rule.fixable else "No autofix."

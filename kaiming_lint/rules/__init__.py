@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     UnreadableFile(),
 )
 _BY_CODE = {rule.code: rule for rule in RULES}
+_BY_NAME = {rule.name: rule for rule in RULES}
 
 __all__ = [
     "FIX_STYLES",
@@ -37,6 +38,7 @@ __all__ = [
     "judge",
     "parse_codes",
     "rule_for",
+    "rule_named",
     "selected_codes",
 ]
 
@@ -46,6 +48,15 @@ def rule_for(code: str) -> Rule:
     rule = _BY_CODE.get(code.strip().upper())
     if rule is None:
         raise ValueError(f"unknown rule code {code!r}; known codes: {', '.join(_BY_CODE)}")
+    return rule
+
+
+def rule_named(code_or_name: str) -> Rule:
+    """The rule with this code (any case) or name (``relu-default-init``); ValueError otherwise."""
+    rule = _BY_NAME.get(code_or_name.strip().lower()) or _BY_CODE.get(code_or_name.strip().upper())
+    if rule is None:
+        known = ", ".join(f"{rule.code} ({rule.name})" for rule in RULES)
+        raise ValueError(f"unknown rule code or name {code_or_name!r}; known rules: {known}")
     return rule
 
 

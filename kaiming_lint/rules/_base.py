@@ -29,11 +29,30 @@ class Settings:
     strict_normalized: bool = False
 
 
+@dataclass(frozen=True)
+class Valid:
+    """An example the rule must not report."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must report, at exactly these (1-based) lines and columns.
+
+    ``fixed`` is the exact text ``--fix`` gives; None when the finding has no fix (the text
+    must then stay as it is).
+    """
+
+    code: str
+    at: tuple[tuple[int, int], ...]
+    fixed: str | None = None
+
+
 class Rule:
     """One check over kernel-layer facts, with its documentation and code examples.
 
-    ``valid`` sources must not trigger the rule; ``invalid`` entries are either a source that
-    must trigger it, or a ``(source, fixed_source)`` pair whose fix must give ``fixed_source``.
+    The examples are documentation and tests at once (one parametrized test runs them all).
     """
 
     code: ClassVar[str]
@@ -43,8 +62,8 @@ class Rule:
     fixable: ClassVar[bool]
     autofix: ClassVar[str]  # what the fix does, for the rule table
     severity: ClassVar[Severity] = Severity.WARNING
-    valid: ClassVar[tuple[str, ...]] = ()
-    invalid: ClassVar[tuple[str | tuple[str, str], ...]] = ()
+    valid: ClassVar[tuple[Valid, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
 
     def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:
         """Yield a violation for each layer this rule finds fault with."""
