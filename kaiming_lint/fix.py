@@ -272,7 +272,9 @@ def _close_gap(args: list[cst.Arg], position: int, removed: cst.Arg) -> None:
     args[position - 1] = previous
 
 
-def _join(kept: cst.BaseParenthesizableWhitespace, closing: cst.BaseParenthesizableWhitespace):
+def _join(
+    kept: cst.BaseParenthesizableWhitespace, closing: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
     """Whitespace that keeps ``kept``'s comment but ends the way ``closing`` did."""
     if isinstance(kept, cst.ParenthesizedWhitespace):
         if isinstance(closing, cst.ParenthesizedWhitespace):
@@ -332,7 +334,7 @@ def _one_per_line(comma: cst.Comma | cst.MaybeSentinel) -> bool:
     )
 
 
-def _import_position(body: list[cst.BaseStatement], first_edit: int) -> int:
+def _import_position(body: Sequence[cst.BaseStatement], first_edit: int) -> int:
     """After the last top-level import that precedes the first edited statement.
 
     With no such import: after the module docstring.

@@ -69,7 +69,8 @@ class Flow:
         if node is self.start:
             # Run again (a loop): the call consumes the previous value on the way - a kernel
             # layer (a known non-ReLU step), or a function of the file's own (unknown).
-            if any(self.ev(arg.value, tracked) is not None for arg in self.start.args):  # type: ignore[attr-defined]
+            args = self.start.args if isinstance(self.start, cst.Call) else ()
+            if any(self.ev(arg.value, tracked) is not None for arg in args):
                 self.outcomes.add(Pairing.UNKNOWN if self.returned else Pairing.NONE)
             return self.start_state
         if isinstance(node, cst.Name):
@@ -269,7 +270,9 @@ class Flow:
                 return
             tails = [part for part in (stmt.orelse, stmt.finalbody) if part is not None]
 
-            def tail(after: dict[str, PathState], remaining: list = tails) -> None:
+            def tail(
+                after: dict[str, PathState], remaining: list[cst.Else | cst.Finally] = tails
+            ) -> None:
                 if remaining:
                     self.run(
                         block(remaining[0].body, self.blocks),
@@ -393,7 +396,11 @@ def find(
             yield from in_stmt(stmt, frames, scope)
             frames.pop()
 
-    def in_stmt(stmt: Statement, frames: list[Frame], scope: Scope) -> Iterator[Use]:
+    def in_stmt(
+        stmt: Statement | cst.If | cst.Else | cst.ExceptHandler | cst.Finally,
+        frames: list[Frame],
+        scope: Scope,
+    ) -> Iterator[Use]:
         if isinstance(stmt, cst.BaseSmallStatement):
             yield from in_expr(stmt, frames, scope)
             return
@@ -406,7 +413,7 @@ def find(
             if isinstance(child, cst.BaseSuite):
                 yield from in_block(block(child, cache), frames, scope)
             elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
-                yield from in_stmt(child, frames, scope)  # type: ignore[arg-type]
+                yield from in_stmt(child, frames, scope)
             else:
                 yield from in_expr(child, frames, scope)
 

@@ -236,10 +236,9 @@ class Follower:
             isinstance(parent, cst.Arg)
             and len(ancestors) == 3
             and isinstance(ancestors[0], cst.Expr)
-            and self._add_target(ancestors[1]) is not None
+            and (model := self._add_target(ancestors[1])) is not None
         ):
-            model = self._add_target(ancestors[1])
-            self.follow_adds(model, use.frames, use.scope, PathState.PLAIN, outcomes)  # type: ignore[arg-type]
+            self.follow_adds(model, use.frames, use.scope, PathState.PLAIN, outcomes)
             return 1
         if (
             isinstance(parent, (cst.Assign, cst.AnnAssign))
@@ -292,7 +291,7 @@ class Follower:
     def follow_list(
         self, container: cst.List | cst.Tuple, start: int, scope: Scope, outcomes: Outcomes
     ) -> PathState | None:
-        state: PathState | None = PathState.PLAIN
+        state = PathState.PLAIN
         for element in container.elements[start:]:
             if isinstance(element, cst.StarredElement):
                 outcomes.add(Pairing.UNKNOWN)
@@ -300,9 +299,10 @@ class Follower:
             step = self.object_step(element.value, scope)
             if step.kind is StepKind.MERGE:
                 step = Step(StepKind.UNKNOWN)
-            state = outcomes.step(step, state)  # type: ignore[arg-type]
-            if state is None:
+            after = outcomes.step(step, state)
+            if after is None:
                 return None
+            state = after
         return state
 
     def after_sequential(self, use: Use, state: PathState, outcomes: Outcomes) -> None:
@@ -325,13 +325,18 @@ class Follower:
         """``model.add(L)`` then the next ``model.add(...)`` calls, straight-line in one block."""
         flat, index = frames[-1]
         for stmt in flat[index + 1 :]:
-            if isinstance(stmt, cst.Expr) and self._add_target(stmt.value) == model:
-                step = self.object_step(stmt.value.args[0].value, scope)  # type: ignore[attr-defined]
+            if (
+                isinstance(stmt, cst.Expr)
+                and isinstance(stmt.value, cst.Call)
+                and self._add_target(stmt.value) == model
+            ):
+                step = self.object_step(stmt.value.args[0].value, scope)
                 if step.kind is StepKind.MERGE:
                     step = Step(StepKind.UNKNOWN)
-                state = outcomes.step(step, state)  # type: ignore[assignment]
-                if state is None:
+                after = outcomes.step(step, state)
+                if after is None:
                     return
+                state = after
             elif _rebinds(stmt, model):
                 outcomes.add(Pairing.NONE)
                 return
@@ -384,19 +389,7 @@ class Follower:
                 outcomes.add(Pairing.UNKNOWN)
                 return 1
             for method in scope.klass.methods:
-                self_name = method.self_name
-                uses.extend(
-                    self.find(
-                        method.body,
-                        method,
-                        lambda n, s=self_name: (
-                            isinstance(n, cst.Attribute)
-                            and n.attr.value == attr
-                            and isinstance(n.value, cst.Name)
-                            and n.value.value == s
-                        ),
-                    )
-                )
+                uses.extend(self.find(method.body, method, _attribute_of(method.self_name, attr)))
         uses = [u for u in uses if not isinstance(u.ancestors[-1], cst.AssignTarget)]
         if not uses:
             outcomes.add(Pairing.UNKNOWN)
@@ -560,6 +553,20 @@ class Follower:
 
 
 # --- small helpers ---------------------------------------------------------------------------
+
+
+def _attribute_of(owner: str | None, attr: str) -> Callable[[cst.CSTNode], bool]:
+    """Matches ``owner.attr`` (``self.fc`` in a method whose first parameter is ``self``)."""
+
+    def matches(node: cst.CSTNode) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == attr
+            and isinstance(node.value, cst.Name)
+            and node.value.value == owner
+        )
+
+    return matches
 
 
 def _rebinds(stmt: Statement, name: str) -> bool:

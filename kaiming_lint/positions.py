@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
@@ -16,7 +17,7 @@ def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     try:
         # What wrapper.resolve(PositionProvider) computes, without the empty batched visit
         # of the whole tree it runs afterwards (which doubles the cost).
-        computed: Mapping[cst.CSTNode, CodeRange] = PositionProvider()._gen(wrapper)  # type: ignore[attr-defined]
-        return computed
+        # libcst types the values as lazy; this provider computes every range eagerly.
+        return cast(Mapping[cst.CSTNode, CodeRange], PositionProvider()._gen(wrapper))
     except AttributeError:  # a libcst without that internal: take the public road
         return wrapper.resolve(PositionProvider)

@@ -216,7 +216,7 @@ def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     if names is None:
         names = tuple(
             f.name
-            for f in dataclasses.fields(node)  # type: ignore[arg-type]
+            for f in dataclasses.fields(node)
             if not any(part in f.name for part in _SKIPPED_FIELD_PARTS)
         )
         _FIELDS[type(node)] = names
@@ -427,10 +427,10 @@ class _Indexer:
             binding = Binding(BindingKind.VALUE, expr=stmt.value, scope=scope)
             if loop:
                 self.loop_values.add(id(stmt.value))
-            alias = last_name(stmt.value) in self.candidates
+            aliased = last_name(stmt.value) in self.candidates
             for target in stmt.targets:
                 self.bind_target(target.target, scope, binding)
-                if alias and isinstance(target.target, cst.Name):
+                if aliased and isinstance(target.target, cst.Name):
                     self.candidates.add(target.target.value)
         elif isinstance(stmt, cst.AnnAssign):
             if stmt.value is not None:

@@ -100,8 +100,9 @@ class Interpreter:
             return None
         if isinstance(expr, (cst.Name, cst.Attribute)):
             value = self.resolver.resolve(expr, scope)
-            if isinstance(value, Lit) and type(value.value) in (int, float):
-                return float(value.value)  # type: ignore[arg-type]
+            literal = value.value if isinstance(value, Lit) else None
+            if isinstance(literal, (int, float)) and not isinstance(literal, bool):
+                return float(literal)
             if isinstance(value, Node):
                 return self.number(value.expr, value.scope, depth + 1)
         return None
