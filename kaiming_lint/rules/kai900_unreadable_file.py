@@ -48,4 +48,4 @@ hidden = layers.Dense(64, activation="relu", kernel_initializer="he_normal")
             at=((3, 22),),
         ),
     )
-    # Reported by the engine when reading a file; it judges no layer facts.
+    # Reported by the pipeline and the sources when a file cannot be read; it judges no facts.

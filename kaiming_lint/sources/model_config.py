@@ -85,7 +85,7 @@ def read_model_json(path: str | PathLike[str]) -> dict[str, Any]:
 def config_from_bytes(data: bytes, path: str) -> dict[str, Any]:
     """The model config in a file's bytes: a `.keras` archive, or model JSON for any other name.
 
-    For callers that already hold the file's contents, such as the linter's engine.
+    For callers that already hold the file's contents, such as the saved-model source.
     """
     if path.lower().endswith(".keras"):
         return read_keras_file(io.BytesIO(data), name=path)
