@@ -10,28 +10,15 @@ import math
 from collections.abc import Sequence
 from numbers import Integral, Real
 
+from kaiming_lint import knowledge
+
 # Keras's `leaky_relu` activation (the string "leaky_relu" and `keras.activations.leaky_relu`)
 # uses this slope, so a Keras model that names the activation gets the right gain by default.
-DEFAULT_LEAKY_SLOPE = 0.2
+DEFAULT_LEAKY_SLOPE = knowledge.KERAS_LEAKY_RELU_SLOPE
 
-_UNIT_GAIN = (
-    "linear",
-    "conv1d",
-    "conv2d",
-    "conv3d",
-    "conv_transpose1d",
-    "conv_transpose2d",
-    "conv_transpose3d",
-    "sigmoid",
-)
-_FIXED_GAINS: dict[str, float] = {
-    **dict.fromkeys(_UNIT_GAIN, 1.0),
-    "tanh": 5.0 / 3.0,
-    "relu": math.sqrt(2.0),
-    "relu6": math.sqrt(2.0),
-    "selu": 3.0 / 4.0,
-}
-_SLOPED = "leaky_relu"
+# The gains are Keras facts shared with the linter: kaiming_lint.knowledge holds them.
+_FIXED_GAINS: dict[str, float] = knowledge.NONLINEARITY_GAINS
+_SLOPED = knowledge.SLOPED_NONLINEARITY
 
 KNOWN_NONLINEARITIES: tuple[str, ...] = (*_FIXED_GAINS, _SLOPED)
 """Every name `calculate_gain` accepts."""
@@ -97,7 +84,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     slope = DEFAULT_LEAKY_SLOPE if param is None else param
     if not _is_real(slope) or not math.isfinite(slope):
         raise ValueError(f"Invalid `param` (negative slope): {param!r}. Expected a finite number.")
-    return math.sqrt(2.0 / (1.0 + float(slope) ** 2))
+    return knowledge.he_gain(float(slope))
 
 
 def normalize_axes(axes: Sequence[int] | None, name: str) -> list[int] | None:

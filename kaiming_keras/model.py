@@ -91,11 +91,11 @@ def _own_pairing(layer: keras.layers.Layer) -> tuple[Pairing, Activation | None]
     try:
         config = layer.get_config()
     except NotImplementedError:
-        return "unknown", None
+        return Pairing.UNKNOWN, None
     step = activation_of(config.get(knowledge.ACTIVATION_ARGUMENT))
     if isinstance(step, Activation):
-        return "relu", step
-    return ("unknown", None) if step == "identity" else ("none", None)
+        return Pairing.RELU, step
+    return (Pairing.UNKNOWN, None) if step == "identity" else (Pairing.NONE, None)
 
 
 def _pairings(
@@ -303,7 +303,7 @@ def _check_arguments(model: Any, mode: Any, seed: Any) -> None:
     if mode not in FAN_MODES:
         raise ValueError(f"Invalid `mode`: {mode!r}. Expected one of: {', '.join(FAN_MODES)}.")
     if seed is not None and (
-        not isinstance(seed, Integral) or isinstance(seed, bool) or not 0 <= seed < 2**32
+        not isinstance(seed, Integral) or isinstance(seed, bool) or not 0 <= int(seed) < 2**32
     ):
         raise ValueError(f"Invalid `seed`: {seed!r}. Expected None or an integer in [0, 2**32).")
     if not model.built:

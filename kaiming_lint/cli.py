@@ -1,6 +1,6 @@
 """The `kaiming-lint` command line: options, files, output and exit status.
 
-Only argparse-level modules load at import; libcst and the engine load after the arguments
+Only argparse-level modules load at import; libcst and the pipeline load after the arguments
 are parsed, so `--version` and `--help` start instantly.
 """
 
@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from kaiming_lint import __version__
+from kaiming_lint.results import FIX_STYLES, FORMATS
 
 if TYPE_CHECKING:
-    from kaiming_lint.engine import FileResult
+    from kaiming_lint.results import FileResult
 
 PROGRAM = "kaiming-lint"
 SERVER = "server"  # `kaiming-lint server` runs the language server; `./server` is a path
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github")
-FIX_STYLES = ("kaiming", "keras")
 
 
 class UsageError(Exception):
@@ -81,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=FIX_STYLES,
         help="KaimingNormal() (default) or the string 'he_normal'",
     )
-    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    parser.add_argument(
+        "--explain",
+        metavar="RULE",
+        help="print a rule's documentation (by code or name, e.g. KAI001 or relu-default-init)",
+    )
     parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when findings are left"
     )
@@ -144,10 +147,12 @@ def _run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
 
-    from kaiming_lint import engine
+    from kaiming_lint import runner
     from kaiming_lint.discovery import MissingPath, source_files
+    from kaiming_lint.results import LintOptions
+    from kaiming_lint.sources.python import lint_bytes
 
-    options = engine.LintOptions(
+    options = LintOptions(
         select=select,
         ignore=ignore,
         fix_style=args.fix_style or config.fix_style,
@@ -160,12 +165,10 @@ def _run(args: argparse.Namespace) -> int:
         files = source_files(file_paths, config.excludes, config.root)
     except MissingPath as error:
         raise UsageError(f"path does not exist: {error}") from None
-    results = engine.lint_files(files, options, jobs=args.jobs)
+    results = runner.lint_files(files, options, jobs=args.jobs)
     stdin_result = None
     if "-" in paths:
-        stdin_result = engine.lint_bytes(
-            sys.stdin.buffer.read(), args.stdin_filename or "-", options
-        )
+        stdin_result = lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-", options)
         results.append(stdin_result)
     return _finish(args, results, stdin_result)
 
@@ -197,7 +200,7 @@ def _finish(
 
 
 def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> None:
-    from kaiming_lint.fix import write_atomically
+    from kaiming_lint.runner import write_atomically
 
     for result in results:
         if result is stdin_result:
@@ -213,7 +216,7 @@ def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> 
 def _print_diffs(results: list[FileResult]) -> None:
     import difflib
 
-    from kaiming_lint.engine import decode
+    from kaiming_lint.decode import decode
 
     for result in results:
         if result.fixed is None:
@@ -232,10 +235,10 @@ def _print_diffs(results: list[FileResult]) -> None:
 
 
 def _explain(code: str) -> int:
-    from kaiming_lint.rules import rule_for
+    from kaiming_lint.rules import rule_named
 
     try:
-        rule = rule_for(code)
+        rule = rule_named(code)
     except ValueError as error:
         raise UsageError(f"--explain: {error}") from None
     fix = "Autofix available." if rule.fixable else "No autofix."

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaiming_lint.results import FIX_STYLES, FixStyle
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 SECTION = "kaiming-lint"
-FIX_STYLES = ("kaiming", "keras")
 # Like ruff's: directories that are never one's own source code.
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     ".git",
@@ -56,7 +57,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
-    fix_style: str = "kaiming"
+    fix_style: FixStyle = FixStyle.KAIMING
     extra_relu_activations: frozenset[str] = field(default_factory=frozenset)
     strict_normalized: bool = False
 
@@ -131,10 +132,10 @@ def _codes(value: Any) -> tuple[str, ...]:
     return parse_codes(_strings(value), argument="codes")
 
 
-def _fix_style(value: Any) -> str:
+def _fix_style(value: Any) -> FixStyle:
     if value not in FIX_STYLES:
         raise ValueError(f"expected one of {', '.join(map(repr, FIX_STYLES))}, got {value!r}")
-    return value
+    return FixStyle(value)
 
 
 def _boolean(value: Any) -> bool:

@@ -8,13 +8,24 @@ judge only these records, so every producer reaches the same verdicts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal
 
-# How a kernel layer's output reaches the next non-transparent step.
-Pairing = Literal["relu", "normalized", "none", "unknown"]
+
+class Pairing(str, Enum):
+    """How a kernel layer's output reaches the next non-transparent step."""
+
+    RELU = "relu"  # a ReLU-family activation, through transparent steps only
+    NORMALIZED = "normalized"  # a ReLU, but through a normalization layer
+    NONE = "none"  # a known step that is not a ReLU
+    UNKNOWN = "unknown"  # the paths disagree, or one could not be followed: never reported
+
+    def __str__(self) -> str:
+        return self.value
+
+
 # What an initializer value resolves to; see knowledge.INITIALIZER_CLASSES.
 Category = Literal["he", "constant", "non_he", "unknown"]
-FixAction = Literal["set_weight", "remove_bias", "split_shared"]
 Target = Literal["layer", "weight", "bias"]
 
 
@@ -62,14 +73,59 @@ class LayerFacts:
     name: str | None = None  # the Keras layer name, when known (audit, saved models)
     ref: Any = field(default=None, compare=False, repr=False)  # producer's handle: nodes, names
 
+    def __post_init__(self) -> None:
+        # Producers outside the package (kaiming_keras.audit, tests) may name it as a string.
+        self.pairing = Pairing(self.pairing)
+
+
+class FixAction(str, Enum):
+    """The closed vocabulary of edits a fix is made of (each edit lives in kaiming_lint.actions)."""
+
+    SET_WEIGHT = "set_weight"  # write the weight initializer (replace the value, or add it)
+    REMOVE_BIAS = "remove_bias"  # drop bias_initializer (Keras's default is zeros)
+    SPLIT_SHARED = "split_shared"  # give this use its own copy of a shared constructor call
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class NeededImport:
+    """A name a fix's new code refers to, and the module it is imported from.
+
+    An existing import of ``name`` from ``module`` or from one of ``also_from`` is reused.
+    """
+
+    module: str
+    name: str
+    also_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewInitializer:
+    """An initializer value a fix writes: a Keras string, or a call of an imported class."""
+
+    string: str | None = None  # "he_normal", quoted the way the file quotes its strings
+    constructor: NeededImport | None = None  # the class to call ...
+    keywords: tuple[tuple[str, str | float], ...] = ()  # ... with these keyword arguments
+
+    @property
+    def imports(self) -> tuple[NeededImport, ...]:
+        return (self.constructor,) if self.constructor is not None else ()
+
 
 @dataclass(frozen=True)
 class Fix:
-    """What to change, independent of how the source is edited."""
+    """What to change, as data: an action, its parameters, and the imports it needs."""
 
     action: FixAction
     negative_slope: float = 0.0  # for set_weight: the paired slope
     use_index: int = 0  # for split_shared: which use of the shared object this is (0-based)
+    value: NewInitializer | None = None  # for set_weight: what to write
+
+    @property
+    def imports(self) -> tuple[NeededImport, ...]:
+        return self.value.imports if self.value is not None else ()
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,23 @@
-"""Apply rule violations' fixes to a parsed module with libcst, and write files safely.
+"""Apply rule violations' fixes to a parsed module with libcst: the generic applier.
 
-Every edit targets a node of the original module by identity (the ``SourceRef`` the analysis
-recorded); everything else is left byte for byte. The result is re-parsed before it is
-returned, and a file is replaced atomically only when its text changed.
+The fix of a violation is data (:class:`kaiming_lint.facts.Fix`); :mod:`kaiming_lint.actions`
+turns each into changes of a :class:`~kaiming_lint.actions.Plan`, and one transformer writes
+them all, adding the imports the new code needs. Every edit targets a node of the original
+module by identity (the ``SourceRef`` the analysis recorded); everything else is left byte for
+byte. The pipeline analyses the result again before anything is written.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
-from kaiming_lint import knowledge
-from kaiming_lint.facts import Violation
+from kaiming_lint.actions import NewValue, Plan, edit_for
+from kaiming_lint.facts import NeededImport, Violation
+from kaiming_lint.rules._base import written
 from kaiming_lint.source_ref import SourceRef
-
-KAIMING_CLASS = "KaimingNormal"
-KAIMING_MODULE = knowledge.KAIMING_MODULES[0]
-KERAS_HE_STRING = "he_normal"
 
 
 @dataclass
@@ -33,170 +30,58 @@ class FixResult:
 
 def can_fix(violation: Violation) -> bool:
     """Whether ``apply_fixes`` knows how to edit the source for this violation."""
-    fix = violation.fix
-    ref = violation.layer.ref
-    if fix is None or not isinstance(ref, SourceRef):
-        return False
-    if fix.action == "set_weight":
-        if ref.weight_arg is not None:
-            return True
-        return not any(arg.star for arg in ref.call.args)
-    if fix.action == "remove_bias":
-        return ref.bias_arg is not None and _removable(ref.call, ref.bias_arg)
-    if fix.action == "split_shared":
-        arg, constructor = _shared_parts(violation, ref)
-        if arg is None or constructor is None:
-            return False
-        init = violation.layer.weight if violation.target == "weight" else violation.layer.bias
-        return init is None or init.seed is None or _seed_arg(constructor) is not None
-    return False
+    return edit_for(violation) is not None
 
 
 def apply_fixes(
     module: cst.Module,
     violations: Sequence[Violation],
-    fix_style: str,
     original_code: str | None = None,
 ) -> FixResult:
     """Apply every fixable violation; return the new source, or None when nothing changed.
 
     ``original_code`` is ``module.code`` when the caller already has it (saves a code pass).
     """
-    plan = _Plan(fix_style)
+    plan = Plan()
     for violation in violations:
-        if can_fix(violation):
-            plan.include(violation)
+        edit = edit_for(violation)
+        if edit is not None:
+            assert isinstance(violation.layer.ref, SourceRef)
+            edit.plan(violation, violation.layer.ref, plan)
+            plan.applied.append(violation)
     if not plan.applied:
         return FixResult(None)
-    fixed = module.visit(_Transformer(plan, _KaimingName.find(module), module))
+    fixed = module.visit(_Transformer(plan, module))
     code = fixed.code
-    if code == (module.code if original_code is None else original_code) or not _parses(code):
+    if code == (module.code if original_code is None else original_code):
         return FixResult(None)
     return FixResult(code, plan.applied)
 
 
-def _parses(code: str) -> bool:
-    try:
-        cst.parse_module(code)
-    except cst.ParserSyntaxError:
-        return False
-    return True
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file in the same directory.
-
-    A symbolic link stays a link: the file it points to is replaced.
-    """
-    path = os.path.realpath(path)
-    directory = os.path.dirname(path)
-    mode = os.stat(path).st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kaiming-lint-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-# --- Planning --------------------------------------------------------------------------------
+# --- Naming an imported class and the quote style -------------------------------------------
 
 
 @dataclass
-class _NewWeight:
-    """An initializer expression to write: He for a slope, or a copy of a shared constructor."""
-
-    slope: float = 0.0
-    constructor: cst.Call | None = None
-    seed_offset: int = 0
-    keyword: str = ""
-
-
-class _Plan:
-    def __init__(self, fix_style: str) -> None:
-        self.fix_style = fix_style
-        self.replace: dict[int, _NewWeight] = {}  # id(Arg) -> its new value
-        self.additions: dict[int, _NewWeight] = {}  # id(Call) -> a weight argument to add
-        self.remove: set[int] = set()  # id(Arg) to drop
-        self.applied: list[Violation] = []
-
-    def include(self, violation: Violation) -> None:
-        fix = violation.fix
-        ref: SourceRef = violation.layer.ref
-        assert fix is not None
-        if fix.action == "set_weight":
-            new = _NewWeight(slope=fix.negative_slope, keyword=violation.layer.weight_arg)
-            if ref.weight_arg is not None:
-                self.replace[id(ref.weight_arg)] = new  # wins over a split of the same arg
-            else:
-                self.additions[id(ref.call)] = new
-        elif fix.action == "remove_bias":
-            assert ref.bias_arg is not None
-            self.remove.add(id(ref.bias_arg))
-        else:
-            arg, constructor = _shared_parts(violation, ref)
-            assert arg is not None and constructor is not None
-            existing = self.replace.get(id(arg))
-            if existing is None or existing.constructor is not None:
-                self.replace[id(arg)] = _NewWeight(
-                    constructor=constructor, seed_offset=fix.use_index
-                )
-        self.applied.append(violation)
-
-
-def _shared_parts(violation: Violation, ref: SourceRef) -> tuple[cst.Arg | None, cst.Call | None]:
-    if violation.target == "bias":
-        return ref.bias_arg, ref.bias_constructor
-    return ref.weight_arg, ref.weight_constructor
-
-
-def _removable(call: cst.Call, arg: cst.Arg) -> bool:
-    """A keyword can always go; a positional argument only when no positional one follows."""
-    if arg.keyword is not None:
-        return True
-    index = next((i for i, a in enumerate(call.args) if a is arg), None)
-    if index is None:
-        return False
-    return all(a.keyword is not None or a.star for a in call.args[index + 1 :])
-
-
-def _seed_arg(constructor: cst.Call) -> cst.Arg | None:
-    for arg in constructor.args:
-        if arg.keyword is not None and arg.keyword.value == "seed":
-            if isinstance(arg.value, cst.Integer):
-                return arg
-            return None
-    return None
-
-
-# --- Naming KaimingNormal and the quote style ------------------------------------------------
-
-
-@dataclass
-class _KaimingName:
-    """How the file can refer to KaimingNormal, and the import to add when it cannot yet."""
+class _ImportedName:
+    """How the file can refer to a needed class, and the import to add when it cannot yet."""
 
     expression: str
     missing_import: str | None
 
     @classmethod
-    def find(cls, module: cst.Module) -> _KaimingName:
-        taken = False  # the file binds the name KaimingNormal to something else
+    def find(cls, module: cst.Module, needed: NeededImport) -> _ImportedName:
+        taken = False  # the file binds the name to something else
         for statement in module.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                name = _name_from_import(small)
+                name = _name_from_import(small, needed)
                 if name is not None:
                     return cls(name, missing_import=None)
-                taken = taken or KAIMING_CLASS in _names_bound_by(small)
+                taken = taken or needed.name in _names_bound_by(small)
         if taken:
-            return cls(f"{KAIMING_MODULE}.{KAIMING_CLASS}", f"import {KAIMING_MODULE}\n")
-        return cls(KAIMING_CLASS, f"from {KAIMING_MODULE} import {KAIMING_CLASS}\n")
+            return cls(f"{needed.module}.{needed.name}", f"import {needed.module}\n")
+        return cls(needed.name, f"from {needed.module} import {needed.name}\n")
 
 
 def _names_bound_by(node: cst.BaseSmallStatement) -> set[str]:
@@ -220,22 +105,23 @@ def _dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
-def _name_from_import(node: cst.BaseSmallStatement) -> str | None:
+def _name_from_import(node: cst.BaseSmallStatement, needed: NeededImport) -> str | None:
+    """How an import statement lets the file name ``needed``, if it does."""
     if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
-        if _dotted(node.module) not in knowledge.KAIMING_MODULES:
+        if _dotted(node.module) not in (needed.module, *needed.also_from):
             return None
         if isinstance(node.names, cst.ImportStar):
-            return KAIMING_CLASS
+            return needed.name
         for alias in node.names:
-            if _dotted(alias.name) == KAIMING_CLASS:
+            if _dotted(alias.name) == needed.name:
                 if alias.asname is not None:
                     return _dotted(alias.asname.name)
-                return KAIMING_CLASS
+                return needed.name
     if isinstance(node, cst.Import):
         for alias in node.names:
-            if _dotted(alias.name) == KAIMING_MODULE:
-                base = _dotted(alias.asname.name) if alias.asname is not None else KAIMING_MODULE
-                return f"{base}.{KAIMING_CLASS}"
+            if _dotted(alias.name) == needed.module:
+                base = _dotted(alias.asname.name) if alias.asname is not None else needed.module
+                return f"{base}.{needed.name}"
     return None
 
 
@@ -257,16 +143,16 @@ def _quote_of(module: cst.Module) -> str:
 
 
 class _Transformer(cst.CSTTransformer):
-    def __init__(self, plan: _Plan, kaiming: _KaimingName, module: cst.Module) -> None:
+    def __init__(self, plan: Plan, module: cst.Module) -> None:
         super().__init__()
         self.plan = plan
-        self.kaiming = kaiming
         self.module = module
+        self.names: dict[NeededImport, _ImportedName] = {}  # found on first use
+        self.missing: list[str] = []  # import statements to add, in first-use order
         self._quote: str | None = None
         self.top_level: dict[int, int] = {}
         self.current_top = 0
         self.first_edit: int | None = None
-        self.needs_import = False
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.top_level = {id(statement): i for i, statement in enumerate(node.body)}
@@ -311,11 +197,11 @@ class _Transformer(cst.CSTTransformer):
         return updated_node.with_changes(args=args)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not self.needs_import or self.kaiming.missing_import is None:
+        if not self.missing:
             return updated_node
-        statement = cst.parse_statement(self.kaiming.missing_import)
         body = list(updated_node.body)
-        body.insert(_import_position(body, self.first_edit or 0), statement)
+        position = _import_position(body, self.first_edit or 0)
+        body[position:position] = [cst.parse_statement(line) for line in self.missing]
         return updated_node.with_changes(body=body)
 
     @property
@@ -324,15 +210,25 @@ class _Transformer(cst.CSTTransformer):
             self._quote = _quote_of(self.module)
         return self._quote
 
-    def _expression(self, new: _NewWeight) -> cst.BaseExpression:
+    def _expression(self, new: NewValue) -> cst.BaseExpression:
         if new.constructor is not None:
             return _copy_constructor(new.constructor, new.seed_offset)
-        if self.plan.fix_style == "keras":
-            return cst.SimpleString(f"{self.quote}{KERAS_HE_STRING}{self.quote}")
-        self.needs_import = True
-        q = self.quote
-        slope = f"nonlinearity={q}leaky_relu{q}, negative_slope={new.slope!r}" if new.slope else ""
-        return cst.parse_expression(f"{self.kaiming.expression}({slope})")
+        value = new.initializer
+        assert value is not None
+        strings = value.string is not None or any(isinstance(v, str) for _, v in value.keywords)
+        text = written(value, self.quote if strings else '"')
+        if value.constructor is not None:
+            text = self._name(value.constructor) + text[len(value.constructor.name) :]
+        return cst.parse_expression(text)
+
+    def _name(self, needed: NeededImport) -> str:
+        """How the file names ``needed``; the import is added when the file has none."""
+        name = self.names.get(needed)
+        if name is None:
+            name = self.names[needed] = _ImportedName.find(self.module, needed)
+            if name.missing_import is not None:
+                self.missing.append(name.missing_import)
+        return name.expression
 
 
 def _copy_constructor(constructor: cst.Call, offset: int) -> cst.Call:
@@ -376,7 +272,9 @@ def _close_gap(args: list[cst.Arg], position: int, removed: cst.Arg) -> None:
     args[position - 1] = previous
 
 
-def _join(kept: cst.BaseParenthesizableWhitespace, closing: cst.BaseParenthesizableWhitespace):
+def _join(
+    kept: cst.BaseParenthesizableWhitespace, closing: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
     """Whitespace that keeps ``kept``'s comment but ends the way ``closing`` did."""
     if isinstance(kept, cst.ParenthesizedWhitespace):
         if isinstance(closing, cst.ParenthesizedWhitespace):
@@ -436,7 +334,7 @@ def _one_per_line(comma: cst.Comma | cst.MaybeSentinel) -> bool:
     )
 
 
-def _import_position(body: list[cst.BaseStatement], first_edit: int) -> int:
+def _import_position(body: Sequence[cst.BaseStatement], first_edit: int) -> int:
     """After the last top-level import that precedes the first edited statement.
 
     With no such import: after the module docstring.

@@ -13,15 +13,10 @@ from typing import Protocol
 
 import libcst as cst
 
-from kaiming_lint.facts import Activation, Pairing
+from kaiming_lint.facts import Pairing
+from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
 from kaiming_lint.resolve import Frame, Scope, Statement, block, child_nodes
-from kaiming_lint.values import Interpreter, Step
-
-# Statements run per kernel layer, over all paths, before giving up as "unknown".
-BUDGET = 400
-State = str  # "plain", or "normalized" once a normalization layer was passed
-PLAIN = "plain"
-NORMALIZED = "normalized"
+from kaiming_lint.values import Interpreter
 
 
 class Follower(Protocol):
@@ -30,48 +25,9 @@ class Follower(Protocol):
     values: Interpreter
     blocks: dict[int, list[Statement]]
 
-    def follow_return(self, scope: Scope, state: State, outcomes: Outcomes, hops: int) -> None: ...
-
-
-class Outcomes:
-    """What the paths of one layer's output reached; all must agree."""
-
-    def __init__(self) -> None:
-        self.found: dict[tuple[str, float], str] = {}
-        self.unknown = False
-        self.budget = BUDGET
-
-    @property
-    def done(self) -> bool:
-        return self.unknown or len(self.found) > 1 or self.budget <= 0
-
-    def add(self, kind: str, label: str = "", slope: float = 0.0) -> None:
-        if kind == "unknown":
-            self.unknown = True
-        else:
-            self.found.setdefault((kind, slope), label)
-
-    def step(self, step: Step, state: State) -> State | None:
-        """Apply a step to a value in ``state``; the state that continues, if any."""
-        if step.kind == "relu":
-            self.add("relu" if state == PLAIN else NORMALIZED, step.label, step.slope)
-        elif step.kind in ("identity", "transparent", "merge"):
-            return state
-        elif step.kind == "normalize":
-            return NORMALIZED
-        elif step.kind == "other":
-            self.add("none")
-        else:
-            self.add("unknown")
-        return None
-
-    def result(self) -> tuple[Pairing, Activation | None]:
-        if self.unknown or self.budget <= 0 or len(self.found) != 1:
-            return "unknown", None
-        (kind, slope), label = next(iter(self.found.items()))
-        if kind == "none":
-            return "none", None
-        return kind, Activation(label, slope)  # type: ignore[return-value]
+    def follow_return(
+        self, scope: Scope, state: PathState, outcomes: Outcomes, hops: int
+    ) -> None: ...
 
 
 @dataclass
@@ -93,7 +49,7 @@ class Flow:
         scope: Scope,
         outcomes: Outcomes,
         start: cst.CSTNode,
-        state: State,
+        state: PathState,
         hops: int,
         returned: bool = False,
     ) -> None:
@@ -108,13 +64,14 @@ class Flow:
 
     # expressions
 
-    def ev(self, node: cst.CSTNode, tracked: dict[str, State]) -> State | None:
+    def ev(self, node: cst.CSTNode, tracked: dict[str, PathState]) -> PathState | None:
         """Evaluate an expression: record the consumers of tracked values; the state it carries."""
         if node is self.start:
             # Run again (a loop): the call consumes the previous value on the way - a kernel
             # layer (a known non-ReLU step), or a function of the file's own (unknown).
-            if any(self.ev(arg.value, tracked) is not None for arg in self.start.args):  # type: ignore[attr-defined]
-                self.outcomes.add("unknown" if self.returned else "none")
+            args = self.start.args if isinstance(self.start, cst.Call) else ()
+            if any(self.ev(arg.value, tracked) is not None for arg in args):
+                self.outcomes.add(Pairing.UNKNOWN if self.returned else Pairing.NONE)
             return self.start_state
         if isinstance(node, cst.Name):
             return tracked.get(node.value)
@@ -130,31 +87,31 @@ class Flow:
                 else (node.expression,)
             )
             if any(self.ev(operand, tracked) is not None for operand in operands):
-                self.outcomes.add("none")  # a sum or product changes the variance
+                self.outcomes.add(Pairing.NONE)  # a sum or product changes the variance
             return None
         if isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
             if isinstance(node, cst.FormattedString) and self.mentions(node, tracked):
-                self.outcomes.add("unknown")
+                self.outcomes.add(Pairing.UNKNOWN)
             return None
         if isinstance(
             node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
         ):
             if self.mentions(node, tracked):
-                self.outcomes.add("unknown")
+                self.outcomes.add(Pairing.UNKNOWN)
             return None
         carried = False
         for child in child_nodes(node):
             if self.ev(child, tracked) is not None:
                 carried = True
         if carried:
-            self.outcomes.add("unknown")  # stored in a container, indexed, compared...
+            self.outcomes.add(Pairing.UNKNOWN)  # stored in a container, indexed, compared...
         return None
 
-    def _call(self, node: cst.Call, tracked: dict[str, State]) -> State | None:
+    def _call(self, node: cst.Call, tracked: dict[str, PathState]) -> PathState | None:
         if self.ev(node.func, tracked) is not None:
-            self.outcomes.add("unknown")
+            self.outcomes.add(Pairing.UNKNOWN)
             return None
-        states: list[State] = []
+        states: list[PathState] = []
         listed = False
         for arg in node.args:
             value = arg.value
@@ -171,14 +128,14 @@ class Flow:
         if not states:
             return None
         if len(set(states)) != 1:
-            self.outcomes.add("unknown")
+            self.outcomes.add(Pairing.UNKNOWN)
             return None
         step = self.analysis.values.step(node, self.scope)
-        if listed and step.kind not in ("merge", "other", "unknown"):
-            step = Step("unknown")
+        if listed and step.kind not in (StepKind.MERGE, StepKind.OTHER, StepKind.UNKNOWN):
+            step = Step(StepKind.UNKNOWN)
         return self.outcomes.step(step, states[0])
 
-    def mentions(self, node: cst.CSTNode, tracked: dict[str, State]) -> bool:
+    def mentions(self, node: cst.CSTNode, tracked: dict[str, PathState]) -> bool:
         for found in walk(node):
             if found is self.start or (isinstance(found, cst.Name) and found.value in tracked):
                 return True
@@ -187,8 +144,8 @@ class Flow:
     # statements
 
     def small(
-        self, stmt: cst.BaseSmallStatement, tracked: dict[str, State]
-    ) -> dict[str, State] | None:
+        self, stmt: cst.BaseSmallStatement, tracked: dict[str, PathState]
+    ) -> dict[str, PathState] | None:
         """Run one small statement; the tracked names after it, or None when the path ends."""
         if isinstance(stmt, (cst.Assign, cst.AnnAssign)):
             if stmt.value is None:
@@ -206,7 +163,7 @@ class Flow:
                         result.pop(target.value, None)
                 else:
                     if state is not None:
-                        self.outcomes.add("unknown")  # stored in an attribute or unpacked
+                        self.outcomes.add(Pairing.UNKNOWN)  # stored in an attribute or unpacked
                         return None
                     for name in target_names(target):
                         result.pop(name, None)
@@ -216,7 +173,7 @@ class Flow:
             if self.ev(stmt.value, tracked) is not None or (
                 isinstance(stmt.target, cst.Name) and stmt.target.value in tracked
             ):
-                self.outcomes.add("none")
+                self.outcomes.add(Pairing.NONE)
             for name in target_names(stmt.target):
                 result.pop(name, None)
             return result
@@ -231,7 +188,7 @@ class Flow:
         if isinstance(stmt, cst.Raise):
             return None
         if isinstance(stmt, (cst.Break, cst.Continue)):
-            self.outcomes.add("unknown")
+            self.outcomes.add(Pairing.UNKNOWN)
             return None
         if isinstance(stmt, cst.Del):
             result = dict(tracked)
@@ -241,7 +198,7 @@ class Flow:
         if isinstance(stmt, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Pass)):
             return tracked
         if self.mentions(stmt, tracked):
-            self.outcomes.add("unknown")
+            self.outcomes.add(Pairing.UNKNOWN)
             return None
         return tracked
 
@@ -249,8 +206,8 @@ class Flow:
         self,
         flat: list[Statement],
         start: int,
-        tracked: dict[str, State],
-        then: Callable[[dict[str, State]], None],
+        tracked: dict[str, PathState],
+        then: Callable[[dict[str, PathState]], None],
     ) -> None:
         """Run ``flat[start:]``, then continue with ``then`` if the path is still alive."""
         outcomes = self.outcomes
@@ -266,7 +223,7 @@ class Flow:
                 tracked = result
                 continue
 
-            def rest(after: dict[str, State], position: int = position) -> None:
+            def rest(after: dict[str, PathState], position: int = position) -> None:
                 self.run(flat, position + 1, after, then)
 
             self.compound(stmt, tracked, rest)
@@ -275,7 +232,10 @@ class Flow:
             then(tracked)
 
     def compound(
-        self, stmt: Statement, tracked: dict[str, State], then: Callable[[dict[str, State]], None]
+        self,
+        stmt: Statement,
+        tracked: dict[str, PathState],
+        then: Callable[[dict[str, PathState]], None],
     ) -> None:
         if not self.mentions(stmt, tracked):
             then(tracked)  # it neither reads nor rebinds the value: one path, not many
@@ -284,7 +244,7 @@ class Flow:
             branch: cst.If | cst.Else | None = stmt
             while isinstance(branch, cst.If):
                 if self.ev(branch.test, tracked) is not None:
-                    self.outcomes.add("unknown")
+                    self.outcomes.add(Pairing.UNKNOWN)
                     return
                 self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
                 branch = branch.orelse
@@ -298,7 +258,7 @@ class Flow:
             inner = dict(tracked)
             for item in stmt.items:
                 if self.ev(item.item, tracked) is not None:
-                    self.outcomes.add("unknown")
+                    self.outcomes.add(Pairing.UNKNOWN)
                     return
                 if item.asname is not None:
                     for name in target_names(item.asname.name):
@@ -306,11 +266,13 @@ class Flow:
             self.run(block(stmt.body, self.blocks), 0, inner, then)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             if any(self.mentions(handler, tracked) for handler in stmt.handlers):
-                self.outcomes.add("unknown")
+                self.outcomes.add(Pairing.UNKNOWN)
                 return
             tails = [part for part in (stmt.orelse, stmt.finalbody) if part is not None]
 
-            def tail(after: dict[str, State], remaining: list = tails) -> None:
+            def tail(
+                after: dict[str, PathState], remaining: list[cst.Else | cst.Finally] = tails
+            ) -> None:
                 if remaining:
                     self.run(
                         block(remaining[0].body, self.blocks),
@@ -324,55 +286,55 @@ class Flow:
             self.run(block(stmt.body, self.blocks), 0, tracked, tail)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             if self.mentions(stmt, tracked):
-                self.outcomes.add("unknown")  # used in a closure
+                self.outcomes.add(Pairing.UNKNOWN)  # used in a closure
                 return
             after = dict(tracked)
             after.pop(stmt.name.value, None)
             then(after)
         else:
             if self.mentions(stmt, tracked):
-                self.outcomes.add("unknown")
+                self.outcomes.add(Pairing.UNKNOWN)
                 return
             then(tracked)
 
     def loop(
         self,
         stmt: cst.For | cst.While,
-        tracked: dict[str, State],
-        then: Callable[[dict[str, State]], None],
+        tracked: dict[str, PathState],
+        then: Callable[[dict[str, PathState]], None],
     ) -> None:
         header = stmt.iter if isinstance(stmt, cst.For) else stmt.test
         if self.ev(header, tracked) is not None:
-            self.outcomes.add("unknown")
+            self.outcomes.add(Pairing.UNKNOWN)
             return
         targets = target_names(stmt.target) if isinstance(stmt, cst.For) else []
         body = block(stmt.body, self.blocks)
 
-        def leave(after: dict[str, State]) -> None:
+        def leave(after: dict[str, PathState]) -> None:
             if stmt.orelse is not None:
                 self.run(block(stmt.orelse.body, self.blocks), 0, after, then)
             else:
                 then(after)
 
-        def enter(before: dict[str, State]) -> dict[str, State]:
+        def enter(before: dict[str, PathState]) -> dict[str, PathState]:
             inner = dict(before)
             for name in targets:
                 inner.pop(name, None)
             return inner
 
-        def again(after: dict[str, State]) -> None:
+        def again(after: dict[str, PathState]) -> None:
             self.run(body, 0, enter(after), leave)  # a second pass, then out
             leave(after)
 
         self.run(body, 0, enter(tracked), again)
         leave(dict(tracked))  # no iteration at all
 
-    def after(self, frames: list[Frame], tracked: dict[str, State]) -> None:
+    def after(self, frames: list[Frame], tracked: dict[str, PathState]) -> None:
         """Continue after the statement at ``frames[-1]``, then out of the enclosing blocks."""
         flat, index = frames[-1]
         outer = frames[:-1]
 
-        def leave(after: dict[str, State]) -> None:
+        def leave(after: dict[str, PathState]) -> None:
             if not outer:
                 return  # the end of the body: the value is not used any more
             owner_flat, owner_index = outer[-1]
@@ -434,7 +396,11 @@ def find(
             yield from in_stmt(stmt, frames, scope)
             frames.pop()
 
-    def in_stmt(stmt: Statement, frames: list[Frame], scope: Scope) -> Iterator[Use]:
+    def in_stmt(
+        stmt: Statement | cst.If | cst.Else | cst.ExceptHandler | cst.Finally,
+        frames: list[Frame],
+        scope: Scope,
+    ) -> Iterator[Use]:
         if isinstance(stmt, cst.BaseSmallStatement):
             yield from in_expr(stmt, frames, scope)
             return
@@ -447,7 +413,7 @@ def find(
             if isinstance(child, cst.BaseSuite):
                 yield from in_block(block(child, cache), frames, scope)
             elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
-                yield from in_stmt(child, frames, scope)  # type: ignore[arg-type]
+                yield from in_stmt(child, frames, scope)
             else:
                 yield from in_expr(child, frames, scope)
 

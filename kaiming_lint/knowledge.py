@@ -80,6 +80,8 @@ DEFAULT_BIAS_INITIALIZER = "Zeros"
 
 # Activation functions (as strings, or as callables in an activation module) -> default slope.
 RELU_FUNCTIONS: dict[str, float] = {"relu": 0.0, "relu6": 0.0, "leaky_relu": 0.2}
+# Keras's `leaky_relu` activation (the string and the function) uses this slope by default.
+KERAS_LEAKY_RELU_SLOPE = RELU_FUNCTIONS["leaky_relu"]
 # Keywords that carry a negative slope: Keras 3 `negative_slope`, Keras 2 / tf.nn `alpha`.
 SLOPE_KEYWORDS: tuple[str, ...] = ("negative_slope", "alpha")
 # Activation layers -> the slope they start from (PReLU learns it, starting at zeros).
@@ -262,6 +264,9 @@ TENSORFLOW_INITIALIZER_MODULES: tuple[str, ...] = (
     "tensorflow.keras.initializers",
 )
 KAIMING_MODULES: tuple[str, ...] = ("kaiming_keras", "kaiming_keras.initializers")
+# The initializer a "kaiming" fix writes, and the Keras string a "keras" fix writes.
+KAIMING_INITIALIZER = "KaimingNormal"
+KERAS_HE_STRING = "he_normal"
 
 # --- Module paths that reach Keras ----------------------------------------------------------
 
@@ -282,14 +287,37 @@ KERAS_ROOTS: tuple[str, ...] = (
 TENSORFLOW_MODULE = "tensorflow"
 
 
-def he_gain(negative_slope: float = 0.0) -> float:
-    """The He gain for a ReLU with this negative slope: sqrt(2 / (1 + slope**2))."""
-    return math.sqrt(2.0 / (1.0 + negative_slope**2))
-
-
 def he_scale(negative_slope: float = 0.0) -> float:
     """The variance scale (gain squared) He initialization uses for this slope."""
-    return 2.0 / (1.0 + negative_slope**2)
+    return HE_SCALE / (1.0 + negative_slope**2)
+
+
+def he_gain(negative_slope: float = 0.0) -> float:
+    """The He gain for a ReLU with this negative slope: sqrt(2 / (1 + slope**2))."""
+    return math.sqrt(he_scale(negative_slope))
+
+
+# The variance scale (gain squared) each nonlinearity of kaiming_keras.calculate_gain gets;
+# the sloped one, "leaky_relu", gets he_scale(negative_slope).
+NONLINEARITY_SCALES: dict[str, float] = {
+    "linear": 1.0,
+    "conv1d": 1.0,
+    "conv2d": 1.0,
+    "conv3d": 1.0,
+    "conv_transpose1d": 1.0,
+    "conv_transpose2d": 1.0,
+    "conv_transpose3d": 1.0,
+    "sigmoid": 1.0,
+    "tanh": (5.0 / 3.0) ** 2,
+    "relu": HE_SCALE,
+    "relu6": HE_SCALE,
+    "selu": (3.0 / 4.0) ** 2,
+}
+SLOPED_NONLINEARITY = "leaky_relu"
+# The gains themselves (each square root is exact: sqrt((5/3)**2) == 5/3 in floating point).
+NONLINEARITY_GAINS: dict[str, float] = {
+    name: math.sqrt(scale) for name, scale in NONLINEARITY_SCALES.items()
+}
 
 
 # Leading positional parameters of initializer constructors and factories, for reading their
@@ -310,22 +338,6 @@ INITIALIZER_POSITIONAL_PARAMETERS: dict[str, tuple[str, ...]] = {
     "RandomNormal": ("mean", "stddev", "seed"),
     "RandomUniform": ("minval", "maxval", "seed"),
     "TruncatedNormal": ("mean", "stddev", "seed"),
-}
-# The variance scale (gain squared) kaiming_keras.calculate_gain gives each nonlinearity;
-# "leaky_relu" is he_scale(negative_slope).
-NONLINEARITY_SCALES: dict[str, float] = {
-    "linear": 1.0,
-    "conv1d": 1.0,
-    "conv2d": 1.0,
-    "conv3d": 1.0,
-    "conv_transpose1d": 1.0,
-    "conv_transpose2d": 1.0,
-    "conv_transpose3d": 1.0,
-    "sigmoid": 1.0,
-    "tanh": (5.0 / 3.0) ** 2,
-    "relu": 2.0,
-    "relu6": 2.0,
-    "selu": (3.0 / 4.0) ** 2,
 }
 # Numeric functions a constant expression may use (Orthogonal(gain=math.sqrt(2))).
 SQRT_FUNCTIONS: frozenset[str] = frozenset({"math.sqrt", "numpy.sqrt"})

@@ -40,8 +40,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from kaiming_lint import knowledge, symbols
-from kaiming_lint.facts import Init, LayerFacts
-from kaiming_lint.flow import PLAIN, Flow, Outcomes, State, Use, find, target_names, walk
+from kaiming_lint.facts import Init, LayerFacts, Pairing
+from kaiming_lint.flow import Flow, Use, find, target_names, walk
+from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
 from kaiming_lint.resolve import (
     KERNEL_CALL_NAMES,
     Def,
@@ -50,13 +51,15 @@ from kaiming_lint.resolve import (
     Node,
     Resolver,
     Scope,
+    ScopeKind,
     Site,
     Statement,
     child_nodes,
     index_module,
 )
 from kaiming_lint.source_ref import SourceRef
-from kaiming_lint.values import Argument, Interpreter, Step, call_arguments
+from kaiming_lint.symbols import SymbolKind
+from kaiming_lint.values import Argument, Interpreter, call_arguments
 
 __all__ = ["ModuleFacts", "analyze", "mentions_kernel_layer"]
 
@@ -103,7 +106,7 @@ def analyze(
         facts = analysis.layer(site, name)
         if facts is not None:
             layers.append(facts)
-    return ModuleFacts(layers, sum(1 for facts in layers if facts.pairing == "unknown"))
+    return ModuleFacts(layers, sum(1 for facts in layers if facts.pairing is Pairing.UNKNOWN))
 
 
 class Follower:
@@ -145,13 +148,13 @@ class Follower:
             given = args[knowledge.ACTIVATION_ARGUMENT]
             own = self.values.activation(given.value, given.scope)
         else:
-            own = Step("identity") if complete else Step("unknown")
+            own = Step(StepKind.IDENTITY) if complete else Step(StepKind.UNKNOWN)
         outcomes = Outcomes()
         uses = 2 if site.in_loop else 1
         try:
             uses = self._pair(site, own, outcomes, uses)
         except RecursionError:  # absurdly deep code: give up on this layer, not the file
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
         if weight_ctor is not None and id(weight_ctor) in self.index.loop_values:
             uses = 1  # the object is built anew on every pass of the loop, like the layer
         pairing, feeds = outcomes.result()
@@ -171,16 +174,16 @@ class Follower:
     def _pair(self, site: Site, own: Step, outcomes: Outcomes, uses: int) -> int:
         """Record where the layer's output goes; returns how many layers the site builds."""
         call, scope = site.call, site.scope
-        if own.kind == "identity":
+        if own.kind is StepKind.IDENTITY:
             uses = max(
                 uses,
                 self.follow_object(Use(call, site.ancestors, site.frames, scope), outcomes, 0),
             )
         else:
-            if own.kind == "relu":
-                outcomes.add("relu", own.label, own.slope)
+            if own.kind is StepKind.RELU:
+                outcomes.add(Pairing.RELU, own.label, own.slope)
             else:
-                outcomes.add("none" if own.kind == "other" else "unknown")
+                outcomes.add(Pairing.NONE if own.kind is StepKind.OTHER else Pairing.UNKNOWN)
             if isinstance(site.ancestors[-1] if site.ancestors else None, cst.Return):
                 # a helper returning the layer: how many layers its callers build
                 uses = max(
@@ -209,7 +212,7 @@ class Follower:
         node = use.node
         if isinstance(parent, cst.Call) and parent.func is node:
             self.follow_tensor(
-                Use(parent, ancestors[:-1], use.frames, use.scope), PLAIN, outcomes, hops
+                Use(parent, ancestors[:-1], use.frames, use.scope), PathState.PLAIN, outcomes, hops
             )
             return 1
         if isinstance(parent, cst.Element) and len(ancestors) >= 4:
@@ -233,10 +236,9 @@ class Follower:
             isinstance(parent, cst.Arg)
             and len(ancestors) == 3
             and isinstance(ancestors[0], cst.Expr)
-            and self._add_target(ancestors[1]) is not None
+            and (model := self._add_target(ancestors[1])) is not None
         ):
-            model = self._add_target(ancestors[1])
-            self.follow_adds(model, use.frames, use.scope, PLAIN, outcomes)  # type: ignore[arg-type]
+            self.follow_adds(model, use.frames, use.scope, PathState.PLAIN, outcomes)
             return 1
         if (
             isinstance(parent, (cst.Assign, cst.AnnAssign))
@@ -252,7 +254,7 @@ class Follower:
             and parent.attr.value not in _OUTPUT_ATTRIBUTES
         ):
             return 1  # conv.build(shape), conv.trainable = False: no values flow
-        outcomes.add("unknown")
+        outcomes.add(Pairing.UNKNOWN)
         return 1
 
     def _is_sequential(self, call: cst.Call, arg: cst.Arg, scope: Scope) -> bool:
@@ -261,7 +263,9 @@ class Follower:
         if not (positional_first or by_keyword):
             return False
         symbol = self.resolver.symbol(call.func, scope)
-        return symbol is not None and symbol.kind == "model" and symbol.name == "Sequential"
+        return (
+            symbol is not None and symbol.kind is SymbolKind.MODEL and symbol.name == "Sequential"
+        )
 
     @staticmethod
     def _add_target(call: cst.CSTNode) -> str | None:
@@ -282,25 +286,26 @@ class Follower:
         value = self.resolver.resolve(expr, scope)
         if isinstance(value, Node) and isinstance(value.expr, cst.Call):
             return self.values.layer_object(value.expr, value.scope)
-        return Step("unknown")
+        return Step(StepKind.UNKNOWN)
 
     def follow_list(
         self, container: cst.List | cst.Tuple, start: int, scope: Scope, outcomes: Outcomes
-    ) -> State | None:
-        state: State | None = PLAIN
+    ) -> PathState | None:
+        state = PathState.PLAIN
         for element in container.elements[start:]:
             if isinstance(element, cst.StarredElement):
-                outcomes.add("unknown")
+                outcomes.add(Pairing.UNKNOWN)
                 return None
             step = self.object_step(element.value, scope)
-            if step.kind == "merge":
-                step = Step("unknown")
-            state = outcomes.step(step, state)  # type: ignore[arg-type]
-            if state is None:
+            if step.kind is StepKind.MERGE:
+                step = Step(StepKind.UNKNOWN)
+            after = outcomes.step(step, state)
+            if after is None:
                 return None
+            state = after
         return state
 
-    def after_sequential(self, use: Use, state: State, outcomes: Outcomes) -> None:
+    def after_sequential(self, use: Use, state: PathState, outcomes: Outcomes) -> None:
         """The list ended: go on with ``model.add`` calls when the model is bound to a name."""
         parent = use.ancestors[-1] if use.ancestors else None
         if (
@@ -312,38 +317,43 @@ class Follower:
             model = parent.targets[0].target.value
             self.follow_adds(model, use.frames, use.scope, state, outcomes)
         else:
-            outcomes.add("none")  # the model's output
+            outcomes.add(Pairing.NONE)  # the model's output
 
     def follow_adds(
-        self, model: str, frames: list[Frame], scope: Scope, state: State, outcomes: Outcomes
+        self, model: str, frames: list[Frame], scope: Scope, state: PathState, outcomes: Outcomes
     ) -> None:
         """``model.add(L)`` then the next ``model.add(...)`` calls, straight-line in one block."""
         flat, index = frames[-1]
         for stmt in flat[index + 1 :]:
-            if isinstance(stmt, cst.Expr) and self._add_target(stmt.value) == model:
-                step = self.object_step(stmt.value.args[0].value, scope)  # type: ignore[attr-defined]
-                if step.kind == "merge":
-                    step = Step("unknown")
-                state = outcomes.step(step, state)  # type: ignore[assignment]
-                if state is None:
+            if (
+                isinstance(stmt, cst.Expr)
+                and isinstance(stmt.value, cst.Call)
+                and self._add_target(stmt.value) == model
+            ):
+                step = self.object_step(stmt.value.args[0].value, scope)
+                if step.kind is StepKind.MERGE:
+                    step = Step(StepKind.UNKNOWN)
+                after = outcomes.step(step, state)
+                if after is None:
                     return
+                state = after
             elif _rebinds(stmt, model):
-                outcomes.add("none")
+                outcomes.add(Pairing.NONE)
                 return
             elif _mentions_bare(stmt, model):
-                outcomes.add("unknown")  # passed on, or used in a branch: not straight-line
+                outcomes.add(Pairing.UNKNOWN)  # passed on, or used in a branch: not straight-line
                 return
         if len(frames) == 1 and self._local_model(model, scope):
-            outcomes.add("none")  # the model's output
+            outcomes.add(Pairing.NONE)  # the model's output
         else:
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
 
     def _local_model(self, model: str, scope: Scope) -> bool:
         value = self.resolver.name(model, scope)
         if not (isinstance(value, Node) and isinstance(value.expr, cst.Call)):
             return False
         symbol = self.resolver.symbol(value.expr.func, value.scope)
-        return symbol is not None and symbol.kind == "model"
+        return symbol is not None and symbol.kind is SymbolKind.MODEL
 
     def follow_binding(
         self, assign: cst.Assign | cst.AnnAssign, use: Use, outcomes: Outcomes, hops: int
@@ -355,14 +365,14 @@ class Follower:
             else [assign.target]
         )
         if len(targets) != 1:
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
             return 1
         target = targets[0]
         scope = use.scope
         uses: list[Use] = []
         if isinstance(target, cst.Name):
             if len(scope.bindings.get(target.value, ())) != 1:
-                outcomes.add("unknown")
+                outcomes.add(Pairing.UNKNOWN)
                 return 1
             name = target.value
             uses = list(
@@ -376,25 +386,13 @@ class Follower:
         ):
             attr = target.attr.value
             if len(scope.klass.attrs.get(attr, ())) != 1:
-                outcomes.add("unknown")
+                outcomes.add(Pairing.UNKNOWN)
                 return 1
             for method in scope.klass.methods:
-                self_name = method.self_name
-                uses.extend(
-                    self.find(
-                        method.body,
-                        method,
-                        lambda n, s=self_name: (
-                            isinstance(n, cst.Attribute)
-                            and n.attr.value == attr
-                            and isinstance(n.value, cst.Name)
-                            and n.value.value == s
-                        ),
-                    )
-                )
+                uses.extend(self.find(method.body, method, _attribute_of(method.self_name, attr)))
         uses = [u for u in uses if not isinstance(u.ancestors[-1], cst.AssignTarget)]
         if not uses:
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
             return 1
         for found in uses:
             self.follow_object(found, outcomes, hops + 1)
@@ -407,7 +405,7 @@ class Follower:
         scope = use.scope
         node = scope.node
         if not (
-            scope.kind == "function"
+            scope.kind is ScopeKind.FUNCTION
             and isinstance(node, cst.FunctionDef)
             and len(scope.body) == 1
             and not node.decorators
@@ -415,11 +413,11 @@ class Follower:
             and scope.parent is not None
             and len(scope.parent.bindings.get(node.name.value, ())) == 1
         ):
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
             return 1
         calls = self._calls_of(node, scope.parent)
         if calls is None:
-            outcomes.add("unknown")  # never called, or passed around
+            outcomes.add(Pairing.UNKNOWN)  # never called, or passed around
             return 1
         built = 0
         for found in calls:
@@ -437,7 +435,7 @@ class Follower:
     # --- where a tensor goes ---------------------------------------------------------------
 
     def follow_tensor(
-        self, use: Use, state: State, outcomes: Outcomes, hops: int, returned: bool = False
+        self, use: Use, state: PathState, outcomes: Outcomes, hops: int, returned: bool = False
     ) -> None:
         """The tensor ``use.node`` and everything it reaches.
 
@@ -449,14 +447,14 @@ class Follower:
         if not isinstance(stmt, cst.BaseSmallStatement) or (
             use.ancestors and use.ancestors[0] is not stmt
         ):
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
             return
         flow = Flow(self, use.scope, outcomes, use.node, state, hops, returned)
         tracked = flow.small(stmt, {})
         if tracked:
             flow.after(use.frames, tracked)
 
-    def follow_return(self, scope: Scope, state: State, outcomes: Outcomes, hops: int) -> None:
+    def follow_return(self, scope: Scope, state: PathState, outcomes: Outcomes, hops: int) -> None:
         """A function returns the value: follow it from every call of the function in the file.
 
         Only for plain, undecorated functions that are called by name and never passed around.
@@ -465,17 +463,17 @@ class Follower:
         owner = scope.parent
         if (
             hops >= _MAX_HOPS
-            or scope.kind != "function"
+            or scope.kind is not ScopeKind.FUNCTION
             or scope.klass is not None
             or owner is None
             or not isinstance(node, cst.FunctionDef)
             or node.decorators
         ):
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
             return
         calls = self._calls_of(node, owner)
         if not calls:
-            outcomes.add("unknown")
+            outcomes.add(Pairing.UNKNOWN)
             return
         for found in calls:
             call = found.ancestors[-1]
@@ -547,7 +545,7 @@ class Follower:
                 and isinstance(value, Node)
                 and isinstance(value.expr, cst.Call)
                 and (symbol := self.resolver.symbol(value.expr.func, scope)) is not None
-                and symbol.kind == "model"
+                and symbol.kind is SymbolKind.MODEL
                 and symbol.name != "Sequential"
             ):
                 models.append(name)
@@ -555,6 +553,20 @@ class Follower:
 
 
 # --- small helpers ---------------------------------------------------------------------------
+
+
+def _attribute_of(owner: str | None, attr: str) -> Callable[[cst.CSTNode], bool]:
+    """Matches ``owner.attr`` (``self.fc`` in a method whose first parameter is ``self``)."""
+
+    def matches(node: cst.CSTNode) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == attr
+            and isinstance(node.value, cst.Name)
+            and node.value.value == owner
+        )
+
+    return matches
 
 
 def _rebinds(stmt: Statement, name: str) -> bool:

@@ -1,16 +1,34 @@
 """One document in memory in, findings and verified fixes out: no file system, no processes.
 
-The command line, the language server and the flake8 plugin all check text through here.
+text -> file-level skip -> prefilter -> parse -> analyse (facts) -> judge (rules) -> ``# noqa``
+-> positions (only when something is reported) -> findings -> fixes -> re-analysis of the
+fixed text. The command line (through :mod:`kaiming_lint.sources`), the language server and
+the flake8 plugin all check text through here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from kaiming_lint.engine import FileResult, Finding, LintOptions, lint_bytes
+import libcst as cst
+from libcst.metadata import CodeRange
 
-__all__ = ["Document", "Finding", "LintOptions", "Outcome", "check", "fix"]
+from kaiming_lint import fix as fixing
+from kaiming_lint.decode import Unreadable
+from kaiming_lint.facts import LayerFacts, Target, Violation
+from kaiming_lint.noqa import skips_file, split_lines, suppressed
+from kaiming_lint.pairing import analyze, mentions_kernel_layer
+from kaiming_lint.parsing import parse, syntax_problem
+from kaiming_lint.positions import positions as node_positions
+from kaiming_lint.results import UNREADABLE, Finding, LintOptions
+from kaiming_lint.rules import judge, rule_for, selected_codes
+from kaiming_lint.source_ref import SourceRef
+
+__all__ = ["Document", "Finding", "LintOptions", "Outcome", "check", "fix", "unreadable_finding"]
+
+_TOO_DEEP = "could not parse the file: it is nested too deeply to check"
 
 
 @dataclass(frozen=True)
@@ -23,16 +41,21 @@ class Document:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What checking a document found; ``fixed_text`` is set when fixes changed it."""
+    """What checking a document found; ``fixed_text`` is set when fixes changed it.
+
+    ``layers`` are the kernel-layer facts the findings were judged from (in source order), so a
+    caller can compare two versions of a text by what the analysis saw in each.
+    """
 
     findings: tuple[Finding, ...]
     fixed_text: str | None = None
     unknown: int = 0
+    layers: tuple[LayerFacts, ...] = ()
 
 
 def check(document: Document, options: LintOptions) -> Outcome:
     """The findings the CLI reports for this text (``# noqa`` applied, in source order)."""
-    return _outcome(lint_bytes(_encoded(document), document.name, _with_fix(options, False)))
+    return _lint(document, options, fixing=False, only=None)
 
 
 def fix(
@@ -40,21 +63,200 @@ def fix(
     options: LintOptions,
     only: Callable[[Finding], bool] | None = None,
 ) -> Outcome:
-    """Apply the fixes of the findings ``only`` chooses (all when None), as ``--fix`` would."""
-    result = lint_bytes(_encoded(document), document.name, _with_fix(options, True), only)
-    return _outcome(result)
+    """Apply the fixes of the findings ``only`` chooses (all when None), as ``--fix`` would.
+
+    The fixed text is analysed again before it is returned: it must parse, and the analysis
+    must see the same layers, pairings and activations in it. A fix that fails this check is
+    withheld (``fixed_text`` None, its findings not marked fixed).
+    """
+    return _lint(document, options, fixing=True, only=only)
 
 
-def _encoded(document: Document) -> bytes:
-    return document.text.encode("utf-8")
+def unreadable_finding(
+    path: str, reason: str, line: int = 1, column: int = 1, source_line: str = ""
+) -> Finding:
+    """A KAI900 finding: the file (or a part of it) could not be read as what it claims to be."""
+    return Finding(
+        path=path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column + 1,
+        code=UNREADABLE,
+        name=rule_for(UNREADABLE).name,
+        message=reason,
+        fixable=False,
+        source_line=source_line,
+    )
 
 
-def _with_fix(options: LintOptions, fix: bool) -> LintOptions:
-    from dataclasses import replace
-
-    return replace(options, fix=fix)
+# --- the steps ------------------------------------------------------------------------------
 
 
-def _outcome(result: FileResult) -> Outcome:
-    fixed = result.fixed.decode("utf-8") if result.fixed is not None else None
-    return Outcome(findings=tuple(result.findings), fixed_text=fixed, unknown=result.unknown)
+def _lint(
+    document: Document,
+    options: LintOptions,
+    *,
+    fixing: bool,
+    only: Callable[[Finding], bool] | None,
+) -> Outcome:
+    text = document.text
+    enabled = selected_codes(options.select, options.ignore)
+    if skips_file(text) or not enabled:
+        return Outcome(())
+    if not mentions_kernel_layer(text):
+        # Nothing to check, but a file that does not parse is still reported.
+        problem = syntax_problem(text) if UNREADABLE in enabled else None
+        if problem is None:
+            return Outcome(())
+        return _unreadable(document, enabled, problem)
+    try:
+        return _analysed(document, options, enabled, fixing, only)
+    except Unreadable as problem:
+        return _unreadable(document, enabled, problem)
+    except RecursionError:  # absurdly deep code: report it, do not crash
+        return _unreadable(document, enabled, Unreadable(_TOO_DEEP, 1, 1))
+
+
+def _analysed(
+    document: Document,
+    options: LintOptions,
+    enabled: frozenset[str],
+    fixing: bool,
+    only: Callable[[Finding], bool] | None,
+) -> Outcome:
+    text = document.text
+    module = parse(text)
+    facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
+    layers = tuple(facts.layers)
+    violations = [
+        v for v in _judge(facts.layers, options, enabled) if isinstance(v.layer.ref, SourceRef)
+    ]
+    if not violations:
+        return Outcome((), unknown=facts.unknown, layers=layers)
+    lines = split_lines(text)
+    where = node_positions(module)
+    kept: list[tuple[Violation, Finding]] = []
+    for violation in violations:
+        finding = _finding(document.name, violation, where, lines)
+        assert isinstance(violation.layer.ref, SourceRef)
+        first_line = where[violation.layer.ref.call].start.line
+        if not (
+            suppressed(lines, finding.line, finding.code)
+            or suppressed(lines, first_line, finding.code)
+        ):
+            kept.append((violation, finding))
+    fixed_text: str | None = None
+    chosen = [v for v, f in kept if only is None or only(f)]
+    if fixing and chosen:
+        planned = _apply(module, layers, chosen, violations, options, enabled, text)
+        if planned is not None:
+            fixed_text, applied = planned
+            kept = [(v, replace(f, fixed=True) if id(v) in applied else f) for v, f in kept]
+    findings = tuple(sorted((f for _, f in kept), key=_order))
+    return Outcome(findings, fixed_text, facts.unknown, layers)
+
+
+def _apply(
+    module: cst.Module,
+    layers: Sequence[LayerFacts],
+    chosen: Sequence[Violation],
+    violations: Sequence[Violation],
+    options: LintOptions,
+    enabled: frozenset[str],
+    text: str,
+) -> tuple[str, set[int]] | None:
+    """The fixed text and the ids of the violations it fixes, once it passed re-analysis."""
+    result = fixing.apply_fixes(module, chosen, original_code=text)
+    if result.code is None:
+        return None
+    applied = result.applied
+    if not _verified(result.code, layers, violations, applied, options, enabled):
+        return None
+    return result.code, {id(v) for v in applied}
+
+
+def _verified(
+    fixed_text: str,
+    layers: Sequence[LayerFacts],
+    before: Sequence[Violation],
+    applied: Sequence[Violation],
+    options: LintOptions,
+    enabled: frozenset[str],
+) -> bool:
+    """Re-analysis of the fixed text: it parses, the analysis sees the same layers, pairings
+    and activations in it, and every fixed finding is gone (no rule reports more than before,
+    minus what was fixed)."""
+    try:
+        module = parse(fixed_text)
+    except Unreadable:
+        return False
+    facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
+    if [_shape(layer) for layer in layers] != [_shape(layer) for layer in facts.layers]:
+        return False
+    after = Counter(v.code for v in _judge(facts.layers, options, enabled))
+    left = Counter(v.code for v in before)
+    left.subtract(v.code for v in applied)
+    return all(after[code] <= left[code] for code in after)
+
+
+def _shape(layer: LayerFacts) -> tuple[object, ...]:
+    """What a fix must leave alone in a layer: its kind, its bias flag, its pairing."""
+    return (layer.layer, layer.weight_arg, layer.use_bias, layer.pairing, layer.feeds)
+
+
+def _judge(
+    layers: Sequence[LayerFacts], options: LintOptions, enabled: frozenset[str]
+) -> list[Violation]:
+    return judge(
+        layers,
+        fix_style=options.fix_style,
+        strict_normalized=options.strict_normalized,
+        select=sorted(enabled),
+    )
+
+
+def _unreadable(document: Document, enabled: frozenset[str], problem: Unreadable) -> Outcome:
+    if UNREADABLE not in enabled:
+        return Outcome(())
+    lines = split_lines(document.text)
+    source_line = lines[problem.line - 1] if 1 <= problem.line <= len(lines) else ""
+    finding = unreadable_finding(
+        document.name, problem.reason, problem.line, problem.column, source_line
+    )
+    return Outcome((finding,))
+
+
+_REPORTED_AT: dict[Target, Callable[[SourceRef], cst.CSTNode | None]] = {
+    "layer": lambda ref: ref.call,
+    "weight": lambda ref: ref.weight_arg.value if ref.weight_arg is not None else None,
+    "bias": lambda ref: ref.bias_arg,
+}
+
+
+def _finding(
+    path: str,
+    violation: Violation,
+    where: Mapping[cst.CSTNode, CodeRange],
+    lines: list[str],
+) -> Finding:
+    ref = violation.layer.ref
+    assert isinstance(ref, SourceRef)
+    node = _REPORTED_AT[violation.target](ref) or ref.call
+    span = where[node]
+    return Finding(
+        path=path,
+        line=span.start.line,
+        column=span.start.column + 1,
+        end_line=span.end.line,
+        end_column=span.end.column + 1,
+        code=violation.code,
+        name=rule_for(violation.code).name,
+        message=violation.message,
+        fixable=fixing.can_fix(violation),
+        source_line=lines[span.start.line - 1] if span.start.line <= len(lines) else "",
+    )
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    return (finding.line, finding.column, finding.code)

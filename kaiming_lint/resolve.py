@@ -22,6 +22,7 @@ import builtins
 import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 import libcst as cst
 
@@ -91,11 +92,29 @@ Value = Sym | Lit | Node | Def | _Unknown
 # --- Bindings and scopes ---------------------------------------------------------------------
 
 
+class BindingKind(Enum):
+    """What a name is bound to at one place."""
+
+    IMPORT = "import"
+    VALUE = "value"
+    DEF = "def"
+    PARAM = "param"
+    UNKNOWN = "unknown"
+
+
+class ScopeKind(Enum):
+    """The kind of body a scope is."""
+
+    MODULE = "module"
+    FUNCTION = "function"
+    CLASS = "class"
+
+
 @dataclass(frozen=True, eq=False)
 class Binding:
     """One place a name is bound: to an import, an expression, a definition, or unknown."""
 
-    kind: str  # "import", "value", "def", "param", "unknown"
+    kind: BindingKind
     qualname: str | None = None  # import: the qualified name; param: the parameter's name
     expr: cst.BaseExpression | None = None  # value: the expression; param: its default
     scope: Scope | None = None  # where `expr` is evaluated
@@ -103,7 +122,7 @@ class Binding:
     position: int = -1  # param: index among the positional parameters, -1 keyword-only
 
 
-_UNKNOWN_BINDING = Binding("unknown")
+_UNKNOWN_BINDING = Binding(BindingKind.UNKNOWN)
 
 
 @dataclass(eq=False)
@@ -121,7 +140,7 @@ class ClassInfo:
 class Scope:
     """A module, function or class body and the names bound in it."""
 
-    kind: str  # "module", "function", "class"
+    kind: ScopeKind
     ident: str  # stable identity for binding strings: "module", "build", "Net.__init__"
     parent: Scope | None
     body: list[Statement]
@@ -197,7 +216,7 @@ def child_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     if names is None:
         names = tuple(
             f.name
-            for f in dataclasses.fields(node)  # type: ignore[arg-type]
+            for f in dataclasses.fields(node)
             if not any(part in f.name for part in _SKIPPED_FIELD_PARTS)
         )
         _FIELDS[type(node)] = names
@@ -333,11 +352,13 @@ class _Indexer:
     def walk_function(
         self, node: cst.FunctionDef, scope: Scope, frames: list[Frame], loop: bool
     ) -> None:
-        scope.bind(node.name.value, Binding("def", node=node, scope=scope))
+        scope.bind(node.name.value, Binding(BindingKind.DEF, node=node, scope=scope))
         for decorator in node.decorators:
             self.walk_expr(decorator.decorator, scope, frames, loop)
-        prefix = "" if scope.kind == "module" else f"{scope.ident}."
-        inner = Scope("function", self.ident(prefix + node.name.value), scope, [], node=node)
+        prefix = "" if scope.kind is ScopeKind.MODULE else f"{scope.ident}."
+        inner = Scope(
+            ScopeKind.FUNCTION, self.ident(prefix + node.name.value), scope, [], node=node
+        )
         params = node.params
         all_params = [
             *params.posonly_params,
@@ -347,7 +368,7 @@ class _Indexer:
         positional_count = len(params.posonly_params) + len(params.params)
         for position, param in enumerate(all_params):
             binding = Binding(
-                "param",
+                BindingKind.PARAM,
                 qualname=param.name.value,
                 expr=param.default,
                 scope=scope,
@@ -360,7 +381,7 @@ class _Indexer:
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 inner.bind(star.name.value, _UNKNOWN_BINDING)
-        if scope.kind == "class" and scope.klass is not None:
+        if scope.kind is ScopeKind.CLASS and scope.klass is not None:
             positional = [*params.posonly_params, *params.params]
             static = any(last_name(d.decorator) == "staticmethod" for d in node.decorators)
             if positional and not static:
@@ -371,13 +392,13 @@ class _Indexer:
         inner.body = self.walk_block(node.body, inner, [], False)
 
     def walk_class(self, node: cst.ClassDef, scope: Scope, frames: list[Frame], loop: bool) -> None:
-        scope.bind(node.name.value, Binding("def", node=node, scope=scope))
+        scope.bind(node.name.value, Binding(BindingKind.DEF, node=node, scope=scope))
         for base in (*node.bases, *node.keywords):
             self.walk_expr(base.value, scope, frames, loop)
         for decorator in node.decorators:
             self.walk_expr(decorator.decorator, scope, frames, loop)
-        prefix = "" if scope.kind == "module" else f"{scope.ident}."
-        inner = Scope("class", self.ident(prefix + node.name.value), scope, [], node=node)
+        prefix = "" if scope.kind is ScopeKind.MODULE else f"{scope.ident}."
+        inner = Scope(ScopeKind.CLASS, self.ident(prefix + node.name.value), scope, [], node=node)
         info = ClassInfo(inner.ident, node, inner)
         inner.klass = info
         self.classes[id(node)] = info
@@ -403,28 +424,32 @@ class _Indexer:
         self, stmt: cst.BaseSmallStatement, scope: Scope, frames: list[Frame], loop: bool
     ) -> None:
         if isinstance(stmt, cst.Assign):
-            binding = Binding("value", expr=stmt.value, scope=scope)
+            binding = Binding(BindingKind.VALUE, expr=stmt.value, scope=scope)
             if loop:
                 self.loop_values.add(id(stmt.value))
-            alias = last_name(stmt.value) in self.candidates
+            aliased = last_name(stmt.value) in self.candidates
             for target in stmt.targets:
                 self.bind_target(target.target, scope, binding)
-                if alias and isinstance(target.target, cst.Name):
+                if aliased and isinstance(target.target, cst.Name):
                     self.candidates.add(target.target.value)
         elif isinstance(stmt, cst.AnnAssign):
             if stmt.value is not None:
-                self.bind_target(stmt.target, scope, Binding("value", expr=stmt.value, scope=scope))
+                self.bind_target(
+                    stmt.target, scope, Binding(BindingKind.VALUE, expr=stmt.value, scope=scope)
+                )
         elif isinstance(stmt, cst.AugAssign):
             self.bind_target(stmt.target, scope)
         elif isinstance(stmt, cst.Import):
             for alias in stmt.names:
                 name = dotted(alias.name) or ""
                 if alias.asname is not None:
-                    self.bind_target(alias.asname.name, scope, Binding("import", qualname=name))
+                    self.bind_target(
+                        alias.asname.name, scope, Binding(BindingKind.IMPORT, qualname=name)
+                    )
                     self.add_alias(name, alias.asname.name)
                 else:
                     head = name.split(".")[0]
-                    scope.bind(head, Binding("import", qualname=head))
+                    scope.bind(head, Binding(BindingKind.IMPORT, qualname=head))
             return
         elif isinstance(stmt, cst.ImportFrom):
             self.bind_import_from(stmt, scope)
@@ -433,7 +458,11 @@ class _Indexer:
             # The function may rebind the outer name: unknown here and out there.
             outer: Scope | None = scope
             while outer is not None:
-                if outer is scope or outer.kind == "module" or isinstance(stmt, cst.Nonlocal):
+                if (
+                    outer is scope
+                    or outer.kind is ScopeKind.MODULE
+                    or isinstance(stmt, cst.Nonlocal)
+                ):
                     for item in stmt.names:
                         outer.bind(item.name.value, _UNKNOWN_BINDING)
                 outer = outer.parent
@@ -470,7 +499,9 @@ class _Indexer:
         for alias in stmt.names:
             name = dotted(alias.name) or ""
             target = alias.asname.name if alias.asname is not None else alias.name
-            self.bind_target(target, scope, Binding("import", qualname=f"{module}.{name}"))
+            self.bind_target(
+                target, scope, Binding(BindingKind.IMPORT, qualname=f"{module}.{name}")
+            )
             self.add_alias(name, target)
 
     def add_alias(self, imported: str, target: cst.CSTNode) -> None:
@@ -510,7 +541,7 @@ class _Indexer:
 def index_module(module: cst.Module) -> ModuleIndex:
     """Walk a module once and collect its scopes, bindings and kernel-layer call sites."""
     indexer = _Indexer()
-    scope = Scope("module", "module", None, [], node=module)
+    scope = Scope(ScopeKind.MODULE, "module", None, [], node=module)
     scope.body = indexer.walk_block(module, scope, [], False)
     return ModuleIndex(
         scope,
@@ -581,13 +612,13 @@ class Resolver:
     def _lookup(self, name: str, scope: Scope, depth: int) -> Value:
         current: Scope | None = scope
         while current is not None:
-            if current.kind == "class" and current is not scope:
+            if current.kind is ScopeKind.CLASS and current is not scope:
                 current = current.parent
                 continue
             bindings = current.bindings.get(name)
             if bindings:
                 return self._bindings(bindings, f"{current.ident}:{name}", depth)
-            if current.kind == "module":
+            if current.kind is ScopeKind.MODULE:
                 if current.foreign_star:
                     return UNKNOWN
                 for star in current.keras_stars:
@@ -608,16 +639,16 @@ class Resolver:
     def _bindings(self, bindings: list[Binding], ident: str, depth: int) -> Value:
         values: list[Value] = []
         for binding in bindings:
-            if binding.kind == "import" and binding.qualname:
+            if binding.kind is BindingKind.IMPORT and binding.qualname:
                 values.append(Sym(symbols.canonical(binding.qualname)))
-            elif binding.kind == "value" and binding.expr is not None and binding.scope:
+            elif binding.kind is BindingKind.VALUE and binding.expr is not None and binding.scope:
                 value = self.resolve(binding.expr, binding.scope, depth + 1)
                 if isinstance(value, Node) and value.binding is None:
                     value = Node(value.expr, value.scope, ident)
                 values.append(value)
-            elif binding.kind == "def" and binding.node is not None and binding.scope:
+            elif binding.kind is BindingKind.DEF and binding.node is not None and binding.scope:
                 values.append(Def(binding.node, binding.scope))
-            elif binding.kind == "param":
+            elif binding.kind is BindingKind.PARAM:
                 value = self._default(binding, depth)
                 if isinstance(value, Node) and value.binding is None:
                     value = Node(value.expr, value.scope, ident)
@@ -633,7 +664,7 @@ class Resolver:
         not passed around); a call with ``*args``/``**kwargs`` may pass anything.
         """
         function, scope = param.node, param.scope
-        if param.expr is None or function is None or scope is None or scope.kind == "class":
+        if param.expr is None or function is None or scope is None or scope.kind is ScopeKind.CLASS:
             return UNKNOWN
         name = function.name.value
         calls = self.index.name_calls.get(name, [])

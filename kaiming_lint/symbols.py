@@ -8,11 +8,24 @@ module only knows how Keras lays out its modules. It imports neither libcst nor 
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from enum import Enum
+from typing import NamedTuple
 
 from kaiming_lint import knowledge
 
-SymbolKind = Literal["layer", "model", "initializer", "activation", "module"]
+
+class SymbolKind(str, Enum):
+    """What a Keras (or TensorFlow) name denotes."""
+
+    LAYER = "layer"
+    MODEL = "model"
+    INITIALIZER = "initializer"
+    ACTIVATION = "activation"
+    MODULE = "module"
+
+    def __str__(self) -> str:
+        return self.value
+
 
 # The canonical spelling every Keras root is rewritten to.
 KERAS = "keras"
@@ -20,10 +33,12 @@ _KAIMING = "kaiming_keras"
 _MODEL_CLASSES = frozenset({"Sequential", "Model", "Functional"})
 # Keras-root-relative module prefixes and what the names under them are.
 _KERAS_SECTIONS: dict[str, SymbolKind] = {
-    "layers": "layer",
-    "models": "model",
-    "initializers": "initializer",
-    **{module.split(".")[0]: "activation" for module in knowledge.KERAS_ACTIVATION_MODULES},
+    "layers": SymbolKind.LAYER,
+    "models": SymbolKind.MODEL,
+    "initializers": SymbolKind.INITIALIZER,
+    **{
+        module.split(".")[0]: SymbolKind.ACTIVATION for module in knowledge.KERAS_ACTIVATION_MODULES
+    },
 }
 # Longest roots first, so "tensorflow.keras" wins over a bare "tensorflow".
 _ROOTS = sorted(knowledge.KERAS_ROOTS, key=len, reverse=True)
@@ -61,13 +76,13 @@ def classify(qualname: str) -> Symbol | None:
     if parts[0] == KERAS:
         return _classify_keras(parts[1:], name)
     if parts[0] == _KAIMING:
-        return Symbol("initializer", parts[1]) if len(parts) == 2 else _module(name)
+        return Symbol(SymbolKind.INITIALIZER, parts[1]) if len(parts) == 2 else _module(name)
     return _classify_tensorflow(name)
 
 
 def layer_name(symbol: Symbol | None) -> str | None:
     """The canonical class name of a layer symbol (aliases mapped), else None."""
-    if symbol is None or symbol.kind != "layer":
+    if symbol is None or symbol.kind is not SymbolKind.LAYER:
         return None
     return knowledge.LAYER_ALIASES.get(symbol.name, symbol.name)
 
@@ -77,7 +92,7 @@ def _classify_keras(rest: list[str], name: str) -> Symbol | None:
         return _module(name)
     last = rest[-1]
     if len(rest) == 1 and last in _MODEL_CLASSES:
-        return Symbol("model", last)
+        return Symbol(SymbolKind.MODEL, last)
     kind = _KERAS_SECTIONS.get(rest[0])
     if kind is None:
         return None
@@ -85,8 +100,8 @@ def _classify_keras(rest: list[str], name: str) -> Symbol | None:
     # keras.layers.core.Dense, keras.src.layers.convolutional.conv2d.Conv2D.
     if len(rest) == 1 or not all(part.islower() for part in rest[1:-1]):
         return _module(name) if len(rest) == 1 else None
-    if kind == "model":
-        return Symbol("model", last) if last in _MODEL_CLASSES else None
+    if kind is SymbolKind.MODEL:
+        return Symbol(SymbolKind.MODEL, last) if last in _MODEL_CLASSES else None
     # Lowercase names under layers are functions (concatenate, add) or submodules; callers
     # only act on the names knowledge.py lists.
     return Symbol(kind, last)
@@ -95,11 +110,11 @@ def _classify_keras(rest: list[str], name: str) -> Symbol | None:
 def _classify_tensorflow(name: str) -> Symbol | None:
     module, _, last = name.rpartition(".")
     if module in knowledge.TENSORFLOW_ACTIVATION_MODULES:
-        return Symbol("activation", last)
+        return Symbol(SymbolKind.ACTIVATION, last)
     if module in knowledge.TENSORFLOW_INITIALIZER_MODULES and last in (
         knowledge.INITIALIZER_CLASSES
     ):
-        return Symbol("initializer", last)
+        return Symbol(SymbolKind.INITIALIZER, last)
     if name == knowledge.TENSORFLOW_MODULE or any(
         tf_module == name or tf_module.startswith(name + ".")
         for tf_module in knowledge.TENSORFLOW_ACTIVATION_MODULES
@@ -110,4 +125,4 @@ def _classify_tensorflow(name: str) -> Symbol | None:
 
 
 def _module(name: str) -> Symbol:
-    return Symbol("module", name)
+    return Symbol(SymbolKind.MODULE, name)

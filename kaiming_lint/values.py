@@ -9,30 +9,22 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import libcst as cst
 
 from kaiming_lint import knowledge, symbols
 from kaiming_lint.facts import Init
+from kaiming_lint.paths import (
+    IDENTITY_STEP,
+    UNKNOWN_STEP,
+    Step,
+    StepKind,
+    function_step,
+    layer_step,
+)
 from kaiming_lint.resolve import UNKNOWN, Def, Lit, Node, Resolver, Scope, Sym, dotted
+from kaiming_lint.symbols import SymbolKind
 from kaiming_lint.verdicts import judge_initializer
-
-StepKind = Literal["relu", "identity", "transparent", "merge", "normalize", "other", "unknown"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """What an activation value, or a call applied to a tensor, does to a kernel layer's output."""
-
-    kind: StepKind
-    label: str = ""
-    slope: float = 0.0
-
-
-UNKNOWN_STEP = Step("unknown")
-OTHER_STEP = Step("other")
-IDENTITY_STEP = Step("identity")
 
 
 @dataclass(frozen=True)
@@ -108,8 +100,9 @@ class Interpreter:
             return None
         if isinstance(expr, (cst.Name, cst.Attribute)):
             value = self.resolver.resolve(expr, scope)
-            if isinstance(value, Lit) and type(value.value) in (int, float):
-                return float(value.value)  # type: ignore[arg-type]
+            literal = value.value if isinstance(value, Lit) else None
+            if isinstance(literal, (int, float)) and not isinstance(literal, bool):
+                return float(literal)
             if isinstance(value, Node):
                 return self.number(value.expr, value.scope, depth + 1)
         return None
@@ -186,7 +179,7 @@ class Interpreter:
             return UNKNOWN_STEP
         if isinstance(value, Sym):
             symbol = symbols.classify(value.qualname)
-            if symbol is not None and symbol.kind == "activation":
+            if symbol is not None and symbol.kind is SymbolKind.ACTIVATION:
                 label = dotted(expr) if isinstance(expr, (cst.Name, cst.Attribute)) else None
                 return self._function(symbol.name, label or symbol.name, None, scope)
             return UNKNOWN_STEP
@@ -196,16 +189,12 @@ class Interpreter:
 
     def _function(self, name: str, label: str, call: cst.Call | None, scope: Scope) -> Step:
         """An activation function (by name), maybe applied as ``call``."""
-        if name in self.relu_names:
-            slope: float | None = self.relu_names[name]
-            if call is not None:
-                slope = self._slope(call, ("x", "negative_slope"), slope, scope)
-            return UNKNOWN_STEP if slope is None else Step("relu", label, slope)
-        if name in knowledge.IDENTITY_ACTIVATIONS:
-            return IDENTITY_STEP
-        if name in knowledge.TRANSPARENT_MERGE_FUNCTIONS:
-            return Step("merge", label)
-        return Step("other", label)
+        slope: float | None = None
+        if name in self.relu_names and call is not None:
+            slope = self._slope(call, ("x", "negative_slope"), self.relu_names[name], scope)
+            if slope is None:
+                return UNKNOWN_STEP
+        return function_step(name, label, self.relu_names, slope)
 
     def _slope(
         self, call: cst.Call, positional: tuple[str, ...], default: float, scope: Scope
@@ -222,32 +211,23 @@ class Interpreter:
 
     def layer_object(self, ctor: cst.Call, scope: Scope) -> Step:
         """A layer instance built by ``ctor``, used as a step (``ReLU()``, ``Dropout(0.5)``)."""
-        symbol = self.resolver.symbol(ctor.func, scope)
-        name = symbols.layer_name(symbol)
+        name = symbols.layer_name(self.resolver.symbol(ctor.func, scope))
         if name is None:
             return UNKNOWN_STEP
-        if name in knowledge.RELU_LAYERS:
-            slope: float | None = knowledge.RELU_LAYERS[name]
-            if name != "PReLU":
-                positional = knowledge.POSITIONAL_PARAMETERS.get(name, ())
-                slope = self._slope(ctor, positional, slope, scope)
-            return UNKNOWN_STEP if slope is None else Step("relu", name, slope)
-        if name == knowledge.ACTIVATION_LAYER:
+
+        def slope(layer: str, default: float) -> float | None:
+            if layer == "PReLU":  # it learns its slope, from alpha_initializer (zeros)
+                return default
+            positional = knowledge.POSITIONAL_PARAMETERS.get(layer, ())
+            return self._slope(ctor, positional, default, scope)
+
+        def activation() -> Step:
             args, _ = call_arguments(ctor, ("activation",), scope, self)
             if "activation" not in args:
                 return UNKNOWN_STEP
             return self.activation(args["activation"].value, args["activation"].scope)
-        if name in knowledge.TRANSPARENT_LAYERS:
-            return Step("transparent", name)
-        if name in knowledge.IDENTITY_LAYERS:
-            return IDENTITY_STEP
-        if name in knowledge.OPAQUE_LAYERS:
-            return UNKNOWN_STEP
-        if name in knowledge.TRANSPARENT_MERGES:
-            return Step("merge", name)
-        if name in knowledge.NORMALIZATION_LAYERS:
-            return Step("normalize", name)
-        return Step("other", name)
+
+        return layer_step(name, slope, activation)
 
     def step(self, call: cst.Call, scope: Scope, depth: int = 0) -> Step:
         """What ``call`` does to a tensor passed to it: ``ReLU()(x)``, ``tf.nn.relu(x)``, ``act(x)``."""
@@ -259,15 +239,17 @@ class Interpreter:
             symbol = symbols.classify(value.qualname)
             if symbol is None:
                 return UNKNOWN_STEP
-            if symbol.kind == "activation":
+            if symbol.kind is SymbolKind.ACTIVATION:
                 label = dotted(func) or symbol.name
                 return self._function(symbol.name, label, call, scope)
-            if symbol.kind == "layer" and symbol.name.islower():
+            if symbol.kind is SymbolKind.LAYER and symbol.name.islower():
                 if symbol.name in knowledge.TRANSPARENT_MERGE_FUNCTIONS:
-                    return Step("merge", symbol.name)
-                return Step("other", symbol.name)
-            if symbol.kind == "model":
-                return Step("other", symbol.name)  # Model(inputs, outputs): the model's output
+                    return Step(StepKind.MERGE, symbol.name)
+                return Step(StepKind.OTHER, symbol.name)
+            if symbol.kind is SymbolKind.MODEL:
+                return Step(
+                    StepKind.OTHER, symbol.name
+                )  # Model(inputs, outputs): the model's output
             return UNKNOWN_STEP
         if isinstance(value, Node) and isinstance(value.expr, cst.Call):
             return self.layer_object(value.expr, value.scope)
@@ -304,7 +286,7 @@ class Interpreter:
             return self._from_string(value.value), None
         if isinstance(value, Sym):
             symbol = symbols.classify(value.qualname)
-            if symbol is not None and symbol.kind == "initializer":
+            if symbol is not None and symbol.kind is SymbolKind.INITIALIZER:
                 return judge_initializer(symbol.name, {}, symbol.name), None
             return _unknown(expr), None
         if not isinstance(value, Node):
@@ -317,7 +299,7 @@ class Interpreter:
         if self._is_builtin_dict(node.func, where):
             return self._from_config(self.kwargs_dict(node, where), value.binding), None
         symbol = self.resolver.symbol(node.func, where)
-        if symbol is None or symbol.kind != "initializer":
+        if symbol is None or symbol.kind is not SymbolKind.INITIALIZER:
             return _unknown(expr), None
         name = symbol.name
         positional = knowledge.INITIALIZER_POSITIONAL_PARAMETERS.get(name, ("seed",))

@@ -10,8 +10,14 @@ import math
 from collections.abc import Mapping
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Init
+from kaiming_lint.facts import Category, Init
 
+# The verdict categories of knowledge.INITIALIZER_CLASSES, as the facts name them.
+_CATEGORIES: dict[str, Category] = {
+    knowledge.HE: "he",
+    knowledge.CONSTANT: "constant",
+    knowledge.NON_HE: "non_he",
+}
 # How close a variance scale must be to 2 to count as He.
 HE_TOLERANCE = 1e-6
 
@@ -86,4 +92,4 @@ def judge_initializer(name: str, params: Mapping[str, object], label: str) -> In
             label = f"{label}(value={short(value)})"
     else:
         value = knowledge.CONSTANT_VALUES.get(name)
-    return Init(category, label, scale, constant_value=value)  # type: ignore[arg-type]
+    return Init(_CATEGORIES[category], label, scale, constant_value=value)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kaiming_lint.engine import FileResult, Finding
-
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
+from kaiming_lint.results import FORMATS, FileResult, Finding
 
 
 def remaining(results: Sequence[FileResult]) -> list[Finding]:

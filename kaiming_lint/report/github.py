@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kaiming_lint.engine import Finding
+from kaiming_lint.results import Finding
 
 
 def escape_data(value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from kaiming_lint.engine import Finding
+from kaiming_lint.results import Finding
 
 FIELDS = ("path", "line", "column", "end_line", "end_column", "code", "name", "message", "fixable")
 

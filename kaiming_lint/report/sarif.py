@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from kaiming_lint import __version__
-from kaiming_lint.engine import Finding
-from kaiming_lint.rules import RULES, Rule
+from kaiming_lint.results import Finding
+from kaiming_lint.rules import RULES, Rule, rule_for
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -104,4 +104,4 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 
 def _level(code: str) -> str:
-    return "error" if code == "KAI900" else "warning"
+    return rule_for(code).severity.value

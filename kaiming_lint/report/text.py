@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from kaiming_lint.engine import FileResult, Finding
+from kaiming_lint.results import FileResult, Finding
 
 
 def render(results: Sequence[FileResult], *, statistics: bool = False, fixing: bool = False) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from kaiming_lint.facts import LayerFacts, Violation
-from kaiming_lint.rules._base import FIX_STYLES, Rule, Settings
+from kaiming_lint.results import FIX_STYLES, FixStyle
+from kaiming_lint.rules._base import Rule, Settings
 from kaiming_lint.rules.kai001_default_init import ReluDefaultInit
 from kaiming_lint.rules.kai002_non_he_init import ReluNonHeInit
 from kaiming_lint.rules.kai003_nonzero_bias import ReluNonzeroBias
@@ -27,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     UnreadableFile(),
 )
 _BY_CODE = {rule.code: rule for rule in RULES}
+_BY_NAME = {rule.name: rule for rule in RULES}
 
 __all__ = [
     "FIX_STYLES",
@@ -36,6 +38,7 @@ __all__ = [
     "judge",
     "parse_codes",
     "rule_for",
+    "rule_named",
     "selected_codes",
 ]
 
@@ -45,6 +48,15 @@ def rule_for(code: str) -> Rule:
     rule = _BY_CODE.get(code.strip().upper())
     if rule is None:
         raise ValueError(f"unknown rule code {code!r}; known codes: {', '.join(_BY_CODE)}")
+    return rule
+
+
+def rule_named(code_or_name: str) -> Rule:
+    """The rule with this code (any case) or name (``relu-default-init``); ValueError otherwise."""
+    rule = _BY_NAME.get(code_or_name.strip().lower()) or _BY_CODE.get(code_or_name.strip().upper())
+    if rule is None:
+        known = ", ".join(f"{rule.code} ({rule.name})" for rule in RULES)
+        raise ValueError(f"unknown rule code or name {code_or_name!r}; known rules: {known}")
     return rule
 
 
@@ -98,7 +110,7 @@ def judge(
     """Every violation of the selected rules among ``layers``, rule by rule."""
     if fix_style not in FIX_STYLES:
         raise ValueError(f"fix_style must be one of {', '.join(FIX_STYLES)}, got {fix_style!r}")
-    settings = Settings(fix_style=fix_style, strict_normalized=bool(strict_normalized))
+    settings = Settings(fix_style=FixStyle(fix_style), strict_normalized=bool(strict_normalized))
     enabled = selected_codes(select, ignore)
     violations: list[Violation] = []
     for rule in RULES:

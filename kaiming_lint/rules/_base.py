@@ -8,24 +8,51 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Init, LayerFacts, Violation
-
-FIX_STYLES: tuple[str, ...] = ("kaiming", "keras")
+from kaiming_lint.facts import (
+    Fix,
+    FixAction,
+    Init,
+    LayerFacts,
+    NeededImport,
+    NewInitializer,
+    Pairing,
+    Violation,
+)
+from kaiming_lint.results import FixStyle, Severity
 
 
 @dataclass(frozen=True)
 class Settings:
     """The options a rule's verdict depends on."""
 
-    fix_style: str = "kaiming"
+    fix_style: FixStyle = FixStyle.KAIMING
     strict_normalized: bool = False
+
+
+@dataclass(frozen=True)
+class Valid:
+    """An example the rule must not report."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must report, at exactly these (1-based) lines and columns.
+
+    ``fixed`` is the exact text ``--fix`` gives; None when the finding has no fix (the text
+    must then stay as it is).
+    """
+
+    code: str
+    at: tuple[tuple[int, int], ...]
+    fixed: str | None = None
 
 
 class Rule:
     """One check over kernel-layer facts, with its documentation and code examples.
 
-    ``valid`` sources must not trigger the rule; ``invalid`` entries are either a source that
-    must trigger it, or a ``(source, fixed_source)`` pair whose fix must give ``fixed_source``.
+    The examples are documentation and tests at once (one parametrized test runs them all).
     """
 
     code: ClassVar[str]
@@ -34,8 +61,9 @@ class Rule:
     documentation: ClassVar[str]
     fixable: ClassVar[bool]
     autofix: ClassVar[str]  # what the fix does, for the rule table
-    valid: ClassVar[tuple[str, ...]] = ()
-    invalid: ClassVar[tuple[str | tuple[str, str], ...]] = ()
+    severity: ClassVar[Severity] = Severity.WARNING
+    valid: ClassVar[tuple[Valid, ...]] = ()
+    invalid: ClassVar[tuple[Invalid, ...]] = ()
 
     def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:
         """Yield a violation for each layer this rule finds fault with."""
@@ -52,7 +80,9 @@ def paired_slope(layer: LayerFacts, settings: Settings) -> float | None:
     """The negative slope of the ReLU the layer feeds, or None when no ReLU finding applies."""
     if layer.feeds is None:
         return None
-    if layer.pairing == "relu" or (layer.pairing == "normalized" and settings.strict_normalized):
+    if layer.pairing is Pairing.RELU or (
+        layer.pairing is Pairing.NORMALIZED and settings.strict_normalized
+    ):
         return layer.feeds.slope
     return None
 
@@ -79,14 +109,47 @@ def kind(layer: LayerFacts) -> str:
 def feeds_phrase(layer: LayerFacts) -> str:
     """'Conv2D feeds ReLU' (or 'feeds ReLU through normalization')."""
     assert layer.feeds is not None
-    through = " through normalization" if layer.pairing == "normalized" else ""
+    through = " through normalization" if layer.pairing is Pairing.NORMALIZED else ""
     return f"{layer.layer} feeds {layer.feeds.label}{through}"
 
 
-def he_replacement(slope: float, fix_style: str) -> str:
-    """The initializer a fix writes, as the message shows it."""
-    if fix_style == "keras":
-        return '"he_normal"'
+def he_import(settings: Settings) -> NeededImport:
+    """The class a "kaiming" fix writes, and where it is imported from: named here only."""
+    return NeededImport(
+        knowledge.KAIMING_MODULES[0],
+        knowledge.KAIMING_INITIALIZER,
+        also_from=knowledge.KAIMING_MODULES[1:],
+    )
+
+
+def he_initializer(slope: float, settings: Settings) -> NewInitializer:
+    """The He initializer a fix writes for a ReLU with this negative slope."""
+    if settings.fix_style is FixStyle.KERAS:
+        return NewInitializer(string=knowledge.KERAS_HE_STRING)
+    keywords: tuple[tuple[str, str | float], ...] = ()
     if slope:
-        return f'KaimingNormal(nonlinearity="leaky_relu", negative_slope={slope!r})'
-    return "KaimingNormal()"
+        keywords = (("nonlinearity", "leaky_relu"), ("negative_slope", slope))
+    return NewInitializer(constructor=he_import(settings), keywords=keywords)
+
+
+def he_fix(slope: float, settings: Settings) -> Fix:
+    """Set the weight initializer to He for this slope."""
+    value = he_initializer(slope, settings)
+    return Fix(FixAction.SET_WEIGHT, negative_slope=slope, value=value)
+
+
+def he_replacement(slope: float, settings: Settings) -> str:
+    """The initializer a fix writes, as the message shows it."""
+    return written(he_initializer(slope, settings))
+
+
+def written(value: NewInitializer, quote: str = '"') -> str:
+    """Source text for a new initializer value (``quote``: the file's quote character)."""
+    if value.string is not None:
+        return f"{quote}{value.string}{quote}"
+    assert value.constructor is not None
+    arguments = ", ".join(
+        f"{key}={quote}{item}{quote}" if isinstance(item, str) else f"{key}={item!r}"
+        for key, item in value.keywords
+    )
+    return f"{value.constructor.name}({arguments})"

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Fix, LayerFacts, Violation
+from kaiming_lint.facts import LayerFacts, Violation
 from kaiming_lint.rules._base import (
+    Invalid,
     Rule,
     Settings,
+    Valid,
     feeds_phrase,
+    he_fix,
     he_replacement,
     kind,
     paired_slope,
@@ -53,19 +56,23 @@ A leaky pairing gets `KaimingNormal(nonlinearity="leaky_relu", negative_slope=..
 the activation's slope.
 """
     valid = (
-        'from keras import layers\n\nhidden = layers.Dense(256, activation="relu", kernel_initializer="he_normal")\n',
-        'from keras import layers\n\nlogits = layers.Dense(10, activation="softmax")\n',
+        Valid(
+            'from keras import layers\n\nhidden = layers.Dense(256, activation="relu", kernel_initializer="he_normal")\n'
+        ),
+        Valid('from keras import layers\n\nlogits = layers.Dense(10, activation="softmax")\n'),
     )
     invalid = (
-        (
+        Invalid(
             'from keras import layers\n\nhidden = layers.Dense(256, activation="relu")\n',
-            "from keras import layers\nfrom kaiming_keras import KaimingNormal\n\n"
+            at=((3, 10),),
+            fixed="from keras import layers\nfrom kaiming_keras import KaimingNormal\n\n"
             'hidden = layers.Dense(256, activation="relu", kernel_initializer=KaimingNormal())\n',
         ),
-        (
+        Invalid(
             "import keras\n\nmodel = keras.Sequential(\n    [\n        keras.layers.Conv2D(32, 3),\n"
             "        keras.layers.LeakyReLU(negative_slope=0.2),\n    ]\n)\n",
-            "import keras\nfrom kaiming_keras import KaimingNormal\n\nmodel = keras.Sequential(\n    [\n"
+            at=((5, 9),),
+            fixed="import keras\nfrom kaiming_keras import KaimingNormal\n\nmodel = keras.Sequential(\n    [\n"
             '        keras.layers.Conv2D(32, 3, kernel_initializer=KaimingNormal(nonlinearity="leaky_relu", '
             "negative_slope=0.2)),\n"
             "        keras.layers.LeakyReLU(negative_slope=0.2),\n    ]\n)\n",
@@ -82,9 +89,9 @@ the activation's slope.
                 message=(
                     f"{feeds_phrase(layer)} but keeps the default "
                     f"{knowledge.DEFAULT_WEIGHT_INITIALIZER} {kind(layer)} initializer; "
-                    f"use {he_replacement(slope, settings.fix_style)}"
+                    f"use {he_replacement(slope, settings)}"
                 ),
                 layer=layer,
                 target="layer",
-                fix=Fix("set_weight", negative_slope=slope),
+                fix=he_fix(slope, settings),
             )

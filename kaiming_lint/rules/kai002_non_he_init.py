@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Fix, LayerFacts, Violation
+from kaiming_lint.facts import LayerFacts, Violation
 from kaiming_lint.rules._base import (
+    Invalid,
     Rule,
     Settings,
+    Valid,
     feeds_phrase,
+    he_fix,
     he_replacement,
     is_he_for,
     kind,
@@ -54,23 +57,34 @@ conv = layers.Conv2D(64, 3, activation="relu", kernel_initializer=KaimingNormal(
 With `fix-style = "keras"` the fix writes `"he_normal"`.
 """
     valid = (
-        "from keras import layers, initializers\n\n"
-        'conv = layers.Conv2D(64, 3, activation="relu", kernel_initializer=initializers.HeUniform())\n',
-        "from keras import layers, initializers\n\n"
-        'dense = layers.Dense(8, activation="relu", kernel_initializer=initializers.VarianceScaling('
-        'scale=2.0, mode="fan_out"))\n',
-        'from keras import layers\n\nlogits = layers.Dense(10, kernel_initializer="glorot_uniform")\n',
+        Valid(
+            "from keras import layers, initializers\n\n"
+            'conv = layers.Conv2D(64, 3, activation="relu", kernel_initializer=initializers.HeUniform())\n'
+        ),
+        Valid(
+            "from keras import layers, initializers\n\n"
+            'dense = layers.Dense(8, activation="relu", kernel_initializer=initializers.VarianceScaling('
+            'scale=2.0, mode="fan_out"))\n'
+        ),
+        Valid(
+            'from keras import layers\n\nlogits = layers.Dense(10, kernel_initializer="glorot_uniform")\n'
+        ),
     )
     invalid = (
-        (
+        Invalid(
             'from keras import layers\n\nconv = layers.Conv2D(64, 3, activation="relu", '
             "kernel_initializer='glorot_normal')\n",
-            "from keras import layers\nfrom kaiming_keras import KaimingNormal\n\n"
+            at=((3, 67),),
+            fixed="from keras import layers\nfrom kaiming_keras import KaimingNormal\n\n"
             'conv = layers.Conv2D(64, 3, activation="relu", kernel_initializer=KaimingNormal())\n',
         ),
-        "from keras import layers, initializers\n\n"
-        'dense = layers.Dense(8, activation="relu", '
-        "kernel_initializer=initializers.RandomNormal(stddev=0.05))\n",
+        Invalid(
+            "from keras import layers, initializers\n\n"
+            'dense = layers.Dense(8, activation="relu", '
+            "kernel_initializer=initializers.RandomNormal(stddev=0.05))\n",
+            at=((3, 63),),
+            fixed='from keras import layers, initializers\nfrom kaiming_keras import KaimingNormal\n\ndense = layers.Dense(8, activation="relu", kernel_initializer=KaimingNormal())\n',
+        ),
     )
 
     def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:
@@ -85,9 +99,9 @@ With `fix-style = "keras"` the fix writes `"he_normal"`.
                 code=self.code,
                 message=(
                     f"{feeds_phrase(layer)} but its {kind(layer)} initializer {weight.label} "
-                    f"is not He; use {he_replacement(slope, settings.fix_style)}"
+                    f"is not He; use {he_replacement(slope, settings)}"
                 ),
                 layer=layer,
                 target="weight",
-                fix=Fix("set_weight", negative_slope=slope),
+                fix=he_fix(slope, settings),
             )

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kaiming_lint.facts import Fix, LayerFacts, Violation
-from kaiming_lint.rules._base import Rule, Settings, feeds_phrase, is_zeros, paired_slope
+from kaiming_lint.facts import Fix, FixAction, LayerFacts, Violation
+from kaiming_lint.rules._base import (
+    Invalid,
+    Rule,
+    Settings,
+    Valid,
+    feeds_phrase,
+    is_zeros,
+    paired_slope,
+)
 
 
 class ReluNonzeroBias(Rule):
@@ -41,23 +49,29 @@ hidden = layers.Dense(128, activation="relu")
 The fix removes the argument: Keras's default bias initializer is zeros.
 """
     valid = (
-        'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
-        'kernel_initializer="he_normal", bias_initializer="zeros")\n',
-        'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
-        'kernel_initializer="he_normal", use_bias=False, bias_initializer="ones")\n',
+        Valid(
+            'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
+            'kernel_initializer="he_normal", bias_initializer="zeros")\n'
+        ),
+        Valid(
+            'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
+            'kernel_initializer="he_normal", use_bias=False, bias_initializer="ones")\n'
+        ),
     )
     invalid = (
-        (
+        Invalid(
             'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
             'kernel_initializer="he_normal", bias_initializer="ones")\n',
-            'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
+            at=((3, 79),),
+            fixed='from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
             'kernel_initializer="he_normal")\n',
         ),
-        (
+        Invalid(
             "from keras import layers, initializers\n\nhidden = layers.Dense(\n    128,\n"
             '    activation="relu",\n    kernel_initializer="he_normal",\n'
             "    bias_initializer=initializers.Constant(0.1),  # warm start\n)\n",
-            "from keras import layers, initializers\n\nhidden = layers.Dense(\n    128,\n"
+            at=((7, 5),),
+            fixed="from keras import layers, initializers\n\nhidden = layers.Dense(\n    128,\n"
             '    activation="relu",\n    kernel_initializer="he_normal",\n)\n',
         ),
     )
@@ -79,5 +93,5 @@ The fix removes the argument: Keras's default bias initializer is zeros.
                 ),
                 layer=layer,
                 target="bias",
-                fix=Fix("remove_bias"),
+                fix=Fix(FixAction.REMOVE_BIAS),
             )

@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kaiming_lint import knowledge
-from kaiming_lint.facts import Fix, LayerFacts, Violation
-from kaiming_lint.rules._base import Rule, Settings, he_replacement, kind, paired_slope
+from kaiming_lint.facts import LayerFacts, Violation
+from kaiming_lint.rules._base import (
+    Invalid,
+    Rule,
+    Settings,
+    Valid,
+    he_fix,
+    he_replacement,
+    kind,
+    paired_slope,
+)
 
 
 class ConstantKernel(Rule):
@@ -44,18 +53,26 @@ The fix is applied only when the layer feeds a ReLU; otherwise the message names
 initializer to use (the default `GlorotUniform` suits layers not followed by a ReLU).
 """
     valid = (
-        'from keras import layers\n\nhidden = layers.Dense(64, activation="relu", kernel_initializer="he_uniform")\n',
-        'from keras import layers\n\nhidden = layers.Dense(64, activation="relu", '
-        'kernel_initializer="he_uniform", bias_initializer="zeros")\n',
+        Valid(
+            'from keras import layers\n\nhidden = layers.Dense(64, activation="relu", kernel_initializer="he_uniform")\n'
+        ),
+        Valid(
+            'from keras import layers\n\nhidden = layers.Dense(64, activation="relu", '
+            'kernel_initializer="he_uniform", bias_initializer="zeros")\n'
+        ),
     )
     invalid = (
-        (
+        Invalid(
             'from keras import layers\n\nhidden = layers.Dense(64, activation="relu", kernel_initializer="zeros")\n',
-            "from keras import layers\nfrom kaiming_keras import KaimingNormal\n\n"
+            at=((3, 65),),
+            fixed="from keras import layers\nfrom kaiming_keras import KaimingNormal\n\n"
             'hidden = layers.Dense(64, activation="relu", kernel_initializer=KaimingNormal())\n',
         ),
-        "from keras import layers, initializers\n\n"
-        "head = layers.Dense(1, kernel_initializer=initializers.Ones())\n",
+        Invalid(
+            "from keras import layers, initializers\n\n"
+            "head = layers.Dense(1, kernel_initializer=initializers.Ones())\n",
+            at=((3, 43),),
+        ),
     )
 
     def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:
@@ -80,9 +97,9 @@ initializer to use (the default `GlorotUniform` suits layers not followed by a R
                     code=self.code,
                     message=(
                         f"{head}; it feeds {layer.feeds.label if layer.feeds else 'ReLU'}, "
-                        f"use {he_replacement(slope, settings.fix_style)}"
+                        f"use {he_replacement(slope, settings)}"
                     ),
                     layer=layer,
                     target="weight",
-                    fix=Fix("set_weight", negative_slope=slope),
+                    fix=he_fix(slope, settings),
                 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kaiming_lint.facts import Fix, Init, LayerFacts, Violation
-from kaiming_lint.rules._base import Rule, Settings, kind
+from kaiming_lint.facts import Fix, FixAction, Init, LayerFacts, Violation
+from kaiming_lint.rules._base import Invalid, Rule, Settings, Valid, kind
 
 
 class SharedInitializer(Rule):
@@ -48,19 +48,24 @@ The fix gives every use its own copy of the constructor call; seeded copies get 
 `seed`, `seed + 1`, ... A seeded initializer shared inside a loop is reported but not fixed.
 """
     valid = (
-        "from keras import layers, initializers\n\n"
-        'first = layers.Dense(64, activation="relu", kernel_initializer=initializers.HeNormal(seed=7))\n'
-        'second = layers.Dense(64, activation="relu", kernel_initializer=initializers.HeNormal(seed=8))\n',
-        'from keras import layers\n\ninit = "he_normal"\n'
-        'first = layers.Dense(64, activation="relu", kernel_initializer=init)\n'
-        'second = layers.Dense(64, activation="relu", kernel_initializer=init)\n',
+        Valid(
+            "from keras import layers, initializers\n\n"
+            'first = layers.Dense(64, activation="relu", kernel_initializer=initializers.HeNormal(seed=7))\n'
+            'second = layers.Dense(64, activation="relu", kernel_initializer=initializers.HeNormal(seed=8))\n'
+        ),
+        Valid(
+            'from keras import layers\n\ninit = "he_normal"\n'
+            'first = layers.Dense(64, activation="relu", kernel_initializer=init)\n'
+            'second = layers.Dense(64, activation="relu", kernel_initializer=init)\n'
+        ),
     )
     invalid = (
-        (
+        Invalid(
             "from keras import layers, initializers\n\ninit = initializers.HeNormal(seed=7)\n"
             'first = layers.Dense(64, activation="relu", kernel_initializer=init)\n'
             'second = layers.Dense(64, activation="relu", kernel_initializer=init)\n',
-            "from keras import layers, initializers\n\ninit = initializers.HeNormal(seed=7)\n"
+            at=((4, 64), (5, 65)),
+            fixed="from keras import layers, initializers\n\ninit = initializers.HeNormal(seed=7)\n"
             'first = layers.Dense(64, activation="relu", kernel_initializer=initializers.HeNormal(seed=7))\n'
             'second = layers.Dense(64, activation="relu", kernel_initializer=initializers.HeNormal(seed=8))\n',
         ),
@@ -92,7 +97,7 @@ The fix gives every use its own copy of the constructor call; seeded copies get 
                         ),
                         layer=layer,
                         target="weight" if target == "weight" else "bias",
-                        fix=Fix("split_shared", use_index=index) if fixable else None,
+                        fix=Fix(FixAction.SPLIT_SHARED, use_index=index) if fixable else None,
                     )
 
 

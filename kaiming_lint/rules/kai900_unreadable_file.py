@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kaiming_lint.rules._base import Rule
+from kaiming_lint.results import Severity
+from kaiming_lint.rules._base import Invalid, Rule, Valid
 
 
 class UnreadableFile(Rule):
@@ -10,6 +11,7 @@ class UnreadableFile(Rule):
     name = "unreadable-file"
     summary = "A file could not be decoded or parsed, so it was not checked"
     fixable = False
+    severity = Severity.ERROR
     autofix = "none"
     documentation = """\
 ## What it does
@@ -36,7 +38,14 @@ hidden = layers.Dense(64, activation="relu", kernel_initializer="he_normal")
 ```
 """
     valid = (
-        'from keras import layers\n\nhidden = layers.Dense(64, kernel_initializer="he_normal")\n',
+        Valid(
+            'from keras import layers\n\nhidden = layers.Dense(64, kernel_initializer="he_normal")\n'
+        ),
     )
-    invalid = ('from keras import layers\n\nhidden = layers.Dense(64, activation="relu"\n',)
-    # Reported by the engine when reading a file; it judges no layer facts.
+    invalid = (
+        Invalid(
+            'from keras import layers\n\nhidden = layers.Dense(64, activation="relu"\n',
+            at=((3, 22),),
+        ),
+    )
+    # Reported by the pipeline and the sources when a file cannot be read; it judges no facts.

@@ -1,7 +1,10 @@
-"""Readers that turn files the linter does not parse as Python into kernel-layer facts.
+"""The input formats: each turns a file's bytes into what the pipeline or the rules judge.
 
-``model_config`` reads saved Keras models (a `.keras` archive's config, ``model.to_json()``
-output) without importing Keras.
+``python`` decodes a source file into a document for :mod:`kaiming_lint.pipeline`;
+``notebook`` joins a notebook's code cells into one document and maps findings and fixes back
+to the cells; ``saved_model`` reads a saved Keras model's config into kernel-layer facts with
+``model_config`` (also used by ``kaiming_keras.audit``), without importing Keras. Sources
+depend on the pipeline, never the reverse; :mod:`kaiming_lint.runner` picks one by suffix.
 """
 
 from __future__ import annotations

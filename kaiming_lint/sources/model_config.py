@@ -34,6 +34,16 @@ from typing import IO, Any
 
 from kaiming_lint import knowledge
 from kaiming_lint.facts import Activation, Init, LayerFacts, Pairing
+from kaiming_lint.paths import (
+    IDENTITY_STEP,
+    OTHER_STEP,
+    Outcomes,
+    PathState,
+    Step,
+    StepKind,
+    function_step,
+    layer_step,
+)
 from kaiming_lint.verdicts import judge_initializer, number
 
 KERAS_CONFIG_MEMBER = "config.json"
@@ -75,7 +85,7 @@ def read_model_json(path: str | PathLike[str]) -> dict[str, Any]:
 def config_from_bytes(data: bytes, path: str) -> dict[str, Any]:
     """The model config in a file's bytes: a `.keras` archive, or model JSON for any other name.
 
-    For callers that already hold the file's contents, such as the linter's engine.
+    For callers that already hold the file's contents, such as the saved-model source.
     """
     if path.lower().endswith(".keras"):
         return read_keras_file(io.BytesIO(data), name=path)
@@ -309,21 +319,25 @@ def _function_name(value: Any) -> str | None:
 
 def activation_of(value: Any, extra_relu: frozenset[str] = frozenset()) -> Activation | str | None:
     """An ``activation`` field: a ReLU-family Activation, "identity", or None (anything else)."""
+    step = _activation_step(value, extra_relu)
+    if step.kind is StepKind.RELU:
+        return Activation(step.label, step.slope)
+    return "identity" if step.kind is StepKind.IDENTITY else None
+
+
+def _activation_step(value: Any, extra_relu: frozenset[str]) -> Step:
+    """What an ``activation`` field does to the layer's output (a name, or a layer config)."""
     if value is None:
-        return "identity"
+        return IDENTITY_STEP
     if isinstance(value, Mapping) and isinstance(value.get("config"), Mapping):
         step = _layer_step(canonical_class(_class_name(value)), value["config"], extra_relu)
-        return step if isinstance(step, Activation) or step == "identity" else None
+        return step if step.kind in (StepKind.RELU, StepKind.IDENTITY) else OTHER_STEP
     name = _function_name(value)
     if name is None:
-        return None
-    if name in knowledge.IDENTITY_ACTIVATIONS:
-        return "identity"
-    if name in knowledge.RELU_FUNCTIONS:
-        return Activation(name, knowledge.RELU_FUNCTIONS[name])
-    if name in extra_relu:
-        return Activation(name, 0.0)
-    return None
+        return OTHER_STEP
+    relu_slopes = {**dict.fromkeys(extra_relu, 0.0), **knowledge.RELU_FUNCTIONS}
+    step = function_step(name, name, relu_slopes)
+    return step if step.kind in (StepKind.RELU, StepKind.IDENTITY) else OTHER_STEP
 
 
 def _prelu_slope(config: Mapping[str, Any]) -> float | None:
@@ -332,33 +346,20 @@ def _prelu_slope(config: Mapping[str, Any]) -> float | None:
     if name in knowledge.ZERO_INITIALIZERS:
         return 0.0
     if name in knowledge.VALUE_CONSTANT_INITIALIZERS:
-        value = args.get("value")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
+        return number(args.get("value"))
     return None
 
 
-def _layer_step(
-    kind: str, config: Mapping[str, Any], extra_relu: frozenset[str]
-) -> Activation | str | None:
-    """What a layer does to a signal passing through: an Activation, or a kind of step."""
-    if kind == "ReLU":
-        slope = _slope_from(config, knowledge.RELU_LAYERS["ReLU"])
-        return Activation("ReLU", slope)
-    if kind == "LeakyReLU":
-        return Activation("LeakyReLU", _slope_from(config, knowledge.RELU_LAYERS["LeakyReLU"]))
-    if kind == "PReLU":
-        slope = _prelu_slope(config)
-        return Activation("PReLU", slope) if slope is not None else "unknown"
-    if kind == knowledge.ACTIVATION_LAYER:
-        return activation_of(config.get(knowledge.ACTIVATION_ARGUMENT), extra_relu)
-    if kind in knowledge.TRANSPARENT_LAYERS or kind in knowledge.TRANSPARENT_MERGES:
-        return "identity"
-    if kind in knowledge.INPUT_LAYERS:
-        return "identity"
-    if kind in knowledge.NORMALIZATION_LAYERS:
-        return "normalized"
-    return None
+def _layer_step(kind: str, config: Mapping[str, Any], extra_relu: frozenset[str]) -> Step:
+    """What a layer does to a signal passing through, read from its config by the shared core."""
+
+    def slope(layer: str, default: float) -> float | None:
+        return _prelu_slope(config) if layer == "PReLU" else _slope_from(config, default)
+
+    def activation() -> Step:
+        return _activation_step(config.get(knowledge.ACTIVATION_ARGUMENT), extra_relu)
+
+    return layer_step(kind, slope, activation)
 
 
 def _follow(
@@ -370,40 +371,28 @@ def _follow(
     """Where the output of node ``start`` goes: through transparent steps to a ReLU or not.
 
     A layer whose output takes several paths (several consumers, a Concatenate) is paired
-    only when all paths reach the same verdict; otherwise it is "unknown", never reported.
+    only when all paths reach the same verdict (the core's ``Outcomes``, as in the linter).
     """
-    outcomes: list[tuple[Pairing, Activation | None]] = []
-    seen: set[tuple[str, bool]] = set()
-    # (node, whether a normalization layer lies between it and the kernel layer)
-    stack = [(successor, False) for successor in reversed(graph.nodes[start].successors)]
-    while stack:
-        key, normalized = stack.pop()
-        if (key, normalized) in seen:
+    outcomes = Outcomes()
+    first = graph.nodes[start].successors
+    if not first:
+        return Pairing.NONE, None  # the model's output
+    seen: set[tuple[str, PathState]] = set()
+    stack = [(successor, PathState.PLAIN) for successor in reversed(first)]
+    while stack and not outcomes.done:
+        key, state = stack.pop()
+        if (key, state) in seen:
             continue
-        seen.add((key, normalized))
+        seen.add((key, state))
         node = graph.nodes[key]
         kind = kinds.get(key) or canonical_class(node.class_name)
-        step = _layer_step(kind, node.config, extra_relu)
-        if isinstance(step, Activation):
-            outcomes.append(("normalized" if normalized else "relu", step))
-        elif step == "unknown":
-            outcomes.append(("unknown", None))
-        elif step in ("identity", "normalized"):
-            if not node.successors:
-                outcomes.append(("none", None))
-            stack.extend(
-                (successor, normalized or step == "normalized")
-                for successor in reversed(node.successors)
-            )
-        else:
-            outcomes.append(("none", None))
-    if not outcomes:
-        return "none", None
-    # As in the linter, every path must agree (same pairing, same slope); otherwise unknown.
-    verdicts = {(pairing, feeds.slope if feeds else None) for pairing, feeds in outcomes}
-    if len(verdicts) != 1 or outcomes[0][0] == "unknown":
-        return "unknown", None
-    return outcomes[0]
+        after = outcomes.step(_layer_step(kind, node.config, extra_relu), state)
+        if after is None:
+            continue
+        if not node.successors:
+            outcomes.add(Pairing.NONE)
+        stack.extend((successor, after) for successor in reversed(node.successors))
+    return outcomes.result()
 
 
 def pairings_from_config(
@@ -424,11 +413,11 @@ def pairings_from_config(
     for key, node in graph.nodes.items():
         own = activation_of(node.config.get(knowledge.ACTIVATION_ARGUMENT), extra)
         if isinstance(own, Activation):
-            result[key] = ("relu", own)
+            result[key] = (Pairing.RELU, own)
         elif own == "identity":
             result[key] = _follow(graph, key, kinds, extra)
         else:
-            result[key] = ("none", None)
+            result[key] = (Pairing.NONE, None)
     return result
 
 
@@ -518,7 +507,7 @@ def layer_facts(
         bias=None if _is_default_bias(bias_value) else init_from_config(bias_value),
         use_bias=use_bias,
         pairing=pairing,
-        feeds=feeds if pairing in ("relu", "normalized") else None,
+        feeds=feeds if pairing in (Pairing.RELU, Pairing.NORMALIZED) else None,
         name=name if name is not None else config.get("name"),
     )
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kaiming_lint.engine import FileResult, LintOptions
+from kaiming_lint import pipeline
+from kaiming_lint.pairing import mentions_kernel_layer
+from kaiming_lint.results import UNREADABLE, FileResult, Finding, LintOptions
+from kaiming_lint.rules import selected_codes
 
 # Cell magics whose body IPython runs as Python code.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3"})
@@ -213,17 +215,13 @@ def apply_fixed_python(raw: bytes, src: NotebookSource, fixed_python: str) -> by
 
 
 def lint_notebook(data: bytes, path: str, options: LintOptions) -> FileResult:
-    """Check a notebook's code cells (the engine's checker for ``.ipynb`` files).
+    """Check a notebook's code cells (the runner's checker for ``.ipynb`` files).
 
     A cell that does not parse on its own is reported (KAI900, when it mentions a kernel layer)
     and left out, so the other cells are still checked with the imports of the whole notebook.
     """
-    from kaiming_lint import engine
-    from kaiming_lint.pairing import mentions_kernel_layer
-    from kaiming_lint.rules import selected_codes
-
-    result = engine.FileResult(path=path, original=data)
-    report_unreadable = engine.UNREADABLE in selected_codes(options.select, options.ignore)
+    result = FileResult(path=path, original=data)
+    report_unreadable = UNREADABLE in selected_codes(options.select, options.ignore)
     try:
         src = notebook_to_python(data)
     except NotebookError as error:
@@ -234,57 +232,53 @@ def lint_notebook(data: bytes, path: str, options: LintOptions) -> FileResult:
         return result
     python = src.python
     if not _parses(python):
-        broken = []
+        broken: list[int] = []
         for cell in src.cells:
             cell_python = src.cell_python(cell.index)
-            error = _syntax_error(cell_python)
-            if error is not None:
+            problem = _syntax_error(cell_python)
+            if problem is not None:
                 broken.append(cell.index)
                 if report_unreadable and mentions_kernel_layer(cell.text):
-                    cell_line = min(max(error.lineno or 1, 1), len(_lines(cell_python)))
+                    cell_line = min(max(problem.lineno or 1, 1), len(_lines(cell_python)))
                     line = src.cell_start[cell.index] + cell_line - 1
-                    result.findings.append(_unreadable_cell(src, path, line, error))
+                    result.findings.append(_unreadable_cell(src, path, line, problem))
         python = src.masking_cells(broken)
-    part = engine.lint_bytes(python.encode("utf-8"), path, options)
+    document = pipeline.Document(path, python)
+    part = pipeline.fix(document, options) if options.fix else pipeline.check(document, options)
     result.unknown = part.unknown
     result.findings.extend(_place(src, finding) for finding in part.findings)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
-    if part.fixed is not None:
-        fixed = apply_fixed_python(data, src, part.fixed.decode("utf-8"))
+    if part.fixed_text is not None:
+        fixed = apply_fixed_python(data, src, part.fixed_text)
         if fixed != data:
             result.fixed = fixed
     return result
 
 
-def _unreadable(path: str, message: str, line: int, column: int):
-    from kaiming_lint import engine
-
-    return engine.unreadable_finding(path, message, line, column)
+def _unreadable(path: str, message: str, line: int, column: int) -> Finding:
+    return pipeline.unreadable_finding(path, message, line, column)
 
 
-def _unreadable_cell(src: NotebookSource, path: str, line: int, error: SyntaxError):
+def _unreadable_cell(src: NotebookSource, path: str, line: int, error: SyntaxError) -> Finding:
     cell, cell_line = src.cell_position(line) or (0, 1)
     message = f"could not parse cell {cell + 1}: invalid syntax at line {cell_line}"
     column = error.offset or 1
     finding = _unreadable(path, message, *src.file_position(line, column))
-    return replace(finding, **_cell_fields(cell, cell_line, column))
+    return _in_cell(finding, cell, cell_line, column)
 
 
-def _place(src: NotebookSource, finding):
+def _place(src: NotebookSource, finding: Finding) -> Finding:
     """The finding moved from the Python text to the notebook's JSON text, with its cell."""
     start = src.file_position(finding.line, finding.column)
     end = src.file_position(finding.end_line, finding.end_column)
     cell, cell_line = src.cell_position(finding.line) or (0, 1)
     moved = replace(finding, line=start[0], column=start[1], end_line=end[0], end_column=end[1])
-    return replace(moved, **_cell_fields(cell, cell_line, finding.column))
+    return _in_cell(moved, cell, cell_line, finding.column)
 
 
-def _cell_fields(cell: int, line: int, column: int) -> dict[str, int]:
-    """The Finding fields naming the cell (1-based among all cells), when Finding has them."""
-    from kaiming_lint.engine import Finding
-
-    fields = {"cell": cell + 1, "cell_line": line, "cell_column": column}
-    return fields if all(name in Finding.__dataclass_fields__ for name in fields) else {}
+def _in_cell(finding: Finding, cell: int, line: int, column: int) -> Finding:
+    """The finding with the cell it is in (1-based among all cells) and its place there."""
+    return replace(finding, cell=cell + 1, cell_line=line, cell_column=column)
 
 
 def _syntax_error(python: str) -> SyntaxError | None:
@@ -305,7 +299,7 @@ def _parses(python: str) -> bool:
     return True
 
 
-def _is_python(document: dict) -> bool:
+def _is_python(document: dict[str, object]) -> bool:
     metadata = document.get("metadata")
     if not isinstance(metadata, dict):
         return True
@@ -429,7 +423,7 @@ def _code_cells(text: str) -> list[_Cell]:
         source_start = members["source"]
         value, source_end = decoder.raw_decode(text, source_start)
         if isinstance(value, str):
-            literals = (locate(_Literal(value, source_start, source_end)),)
+            literals: tuple[_Literal, ...] = (locate(_Literal(value, source_start, source_end)),)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             literals = tuple(
                 locate(_Literal(decoder.raw_decode(text, s)[0], s, e))
@@ -446,10 +440,12 @@ def _code_cells(text: str) -> list[_Cell]:
 
 
 def _skip_space(text: str, index: int) -> int:
-    return _WHITESPACE.match(text, index).end()
+    match = _WHITESPACE.match(text, index)
+    assert match is not None  # the pattern matches the empty string
+    return match.end()
 
 
-def _object_members(text: str, index: int):
+def _object_members(text: str, index: int) -> Iterator[tuple[str, int]]:
     """(key, start of value) for each member of the object at ``index`` (valid JSON)."""
     decoder = json.JSONDecoder()
     index = _skip_space(text, index) + 1  # past "{"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kaiming_lint import cli, engine, fix
+from kaiming_lint import cli, runner
+from kaiming_lint.sources.python import lint_bytes
 
 from .invariants import OPTIONS, compiles
 from .test_mutations import HOSTILE_MODEL
@@ -30,7 +31,7 @@ def _tree(directory: Path, count: int) -> dict[Path, tuple[bytes, bytes]]:
             old = old.replace(b"\n", b"\r\n")
         path = directory / f"m{index:03d}.py"
         path.write_bytes(old)
-        new = engine.lint_bytes(old, str(path), OPTIONS).fixed
+        new = lint_bytes(old, str(path), OPTIONS).fixed
         assert new is not None
         versions[path] = (old, new)
     return versions
@@ -85,9 +86,9 @@ def test_an_injected_write_failure_leaves_old_or_new_files_whole(
             stream.write = write
             return stream
 
-        monkeypatch.setattr(fix.os, "fdopen", fdopen)
+        monkeypatch.setattr(runner.os, "fdopen", fdopen)
     else:
-        monkeypatch.setattr(fix.os, failing, flaky)
+        monkeypatch.setattr(runner.os, failing, flaky)
     monkeypatch.chdir(tmp_path)
     code = cli.main(["--fix", "--jobs", "1", "."])
     err = capsys.readouterr().err
@@ -142,6 +143,6 @@ def test_encoding_bom_and_line_endings_commute_with_the_fix():
         (HOSTILE_MODEL, lambda data: bom(crlf(data))),
         (latin, crlf),
     ):
-        fixed = engine.lint_bytes(base, "m.py", OPTIONS).fixed
+        fixed = lint_bytes(base, "m.py", OPTIONS).fixed
         assert fixed is not None
-        assert engine.lint_bytes(transform(base), "m.py", OPTIONS).fixed == transform(fixed)
+        assert lint_bytes(transform(base), "m.py", OPTIONS).fixed == transform(fixed)

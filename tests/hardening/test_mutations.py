@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaiming_lint import cli, engine
+from kaiming_lint import cli
+from kaiming_lint.sources.python import lint_bytes
 
 from .budget import SCALE, fuzz_settings
 from .invariants import OPTIONS, check, compiles
@@ -40,7 +41,7 @@ SOURCES = {
 
 
 def test_the_sources_have_fixable_findings():
-    assert engine.lint_bytes(HOSTILE_MODEL, "m.py", OPTIONS).fixed is not None
+    assert lint_bytes(HOSTILE_MODEL, "m.py", OPTIONS).fixed is not None
     assert len(SOURCES) >= 3
 
 
@@ -162,7 +163,7 @@ UNREADABLE = {
 
 @pytest.mark.parametrize("name", sorted(UNREADABLE))
 def test_unreadable_inputs_are_kai900_with_reason_and_line(name):
-    [finding] = engine.lint_bytes(HOSTILE[name], "m.py", OPTIONS).findings
+    [finding] = lint_bytes(HOSTILE[name], "m.py", OPTIONS).findings
     assert finding.code == "KAI900"
     assert finding.line == UNREADABLE[name], finding
     assert ": " in finding.message  # "could not ...: <reason>"

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from kaiming_lint.symbols import Symbol, canonical, classify, layer_name
+from kaiming_lint.symbols import Symbol, SymbolKind, canonical, classify, layer_name
 
 
 @pytest.mark.parametrize(
     ("qualname", "expected"),
     [
-        ("keras.src.layers.convolutional.conv2d.Conv2D", Symbol("layer", "Conv2D")),
-        ("tf_keras.src.layers.core.dense.Dense", Symbol("layer", "Dense")),
-        ("tensorflow.keras.layers.Convolution2D", Symbol("layer", "Convolution2D")),
-        ("keras.Sequential", Symbol("model", "Sequential")),
-        ("keras.src.models.sequential.Sequential", Symbol("model", "Sequential")),
-        ("keras.initializers.he_normal", Symbol("initializer", "he_normal")),
-        ("tensorflow.compat.v1.keras.initializers.Orthogonal", Symbol("initializer", "Orthogonal")),
-        ("tensorflow.zeros_initializer", Symbol("initializer", "zeros_initializer")),
-        ("kaiming_keras.initializers.KaimingUniform", Symbol("initializer", "KaimingUniform")),
-        ("tensorflow.nn.leaky_relu", Symbol("activation", "leaky_relu")),
-        ("keras.ops.nn.relu6", Symbol("activation", "relu6")),
-        ("keras.layers", Symbol("module", "keras.layers")),
-        ("tensorflow", Symbol("module", "tensorflow")),
+        ("keras.src.layers.convolutional.conv2d.Conv2D", Symbol(SymbolKind.LAYER, "Conv2D")),
+        ("tf_keras.src.layers.core.dense.Dense", Symbol(SymbolKind.LAYER, "Dense")),
+        ("tensorflow.keras.layers.Convolution2D", Symbol(SymbolKind.LAYER, "Convolution2D")),
+        ("keras.Sequential", Symbol(SymbolKind.MODEL, "Sequential")),
+        ("keras.src.models.sequential.Sequential", Symbol(SymbolKind.MODEL, "Sequential")),
+        ("keras.initializers.he_normal", Symbol(SymbolKind.INITIALIZER, "he_normal")),
+        (
+            "tensorflow.compat.v1.keras.initializers.Orthogonal",
+            Symbol(SymbolKind.INITIALIZER, "Orthogonal"),
+        ),
+        ("tensorflow.zeros_initializer", Symbol(SymbolKind.INITIALIZER, "zeros_initializer")),
+        (
+            "kaiming_keras.initializers.KaimingUniform",
+            Symbol(SymbolKind.INITIALIZER, "KaimingUniform"),
+        ),
+        ("tensorflow.nn.leaky_relu", Symbol(SymbolKind.ACTIVATION, "leaky_relu")),
+        ("keras.ops.nn.relu6", Symbol(SymbolKind.ACTIVATION, "relu6")),
+        ("keras.layers", Symbol(SymbolKind.MODULE, "keras.layers")),
+        ("tensorflow", Symbol(SymbolKind.MODULE, "tensorflow")),
     ],
 )
 def test_classify(qualname, expected):
@@ -42,5 +48,5 @@ def test_canonical_roots():
 
 
 def test_layer_name_maps_aliases():
-    assert layer_name(Symbol("layer", "SeparableConvolution1D")) == "SeparableConv1D"
-    assert layer_name(Symbol("initializer", "HeNormal")) is None
+    assert layer_name(Symbol(SymbolKind.LAYER, "SeparableConvolution1D")) == "SeparableConv1D"
+    assert layer_name(Symbol(SymbolKind.INITIALIZER, "HeNormal")) is None

@@ -9,7 +9,8 @@ import ast
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaiming_lint import engine
+from kaiming_lint.results import FileResult, LintOptions
+from kaiming_lint.sources.python import lint_bytes
 
 HEADER = "import keras\nfrom keras import layers\n\n# before the model\n"
 FOOTER = "# after the model\nprint(model)\n"
@@ -50,8 +51,8 @@ def model_source(draw) -> str:
     return HEADER + f"model = keras.Sequential(\n    [\n{body}    ]\n)\n" + FOOTER
 
 
-def lint(source: str, **options) -> engine.FileResult:
-    return engine.lint_bytes(source.encode(), "m.py", engine.LintOptions(fix=True, **options))
+def lint(source: str, **options) -> FileResult:
+    return lint_bytes(source.encode(), "m.py", LintOptions(fix=True, **options))
 
 
 @settings(

@@ -6,14 +6,16 @@ import difflib
 import os
 import stat
 
-from kaiming_lint import engine, fix
+from kaiming_lint import pipeline
+from kaiming_lint.results import LintOptions
+from kaiming_lint.sources.python import lint_bytes
 
 HEAD = "from keras import layers\n\n"
 
 
 def fixed(source: str | bytes, **options) -> bytes | None:
     data = source.encode("utf-8") if isinstance(source, str) else source
-    return engine.lint_bytes(data, "m.py", engine.LintOptions(fix=True, **options)).fixed
+    return lint_bytes(data, "m.py", LintOptions(fix=True, **options)).fixed
 
 
 def fixed_text(source: str, **options) -> str:
@@ -222,7 +224,14 @@ def test_byte_order_mark_is_kept_once():
 def test_a_fix_that_would_not_parse_is_not_written(cli, write, monkeypatch):
     source = HEAD + "a = layers.Dense(8, activation='relu')\n"
     path = write("m.py", source)
-    monkeypatch.setattr(fix, "_parses", lambda code: False)
+    real_parse = pipeline.parse
+
+    def parse(text: str):
+        if "KaimingNormal" in text:  # the fixed text: as if the edit had broken the syntax
+            raise pipeline.Unreadable("could not parse the file")
+        return real_parse(text)
+
+    monkeypatch.setattr(pipeline, "parse", parse)
     run = cli("--fix", "m.py")
     assert path.read_text() == source
     assert run.code == 1
@@ -265,7 +274,7 @@ def test_positional_initializers_are_replaced_and_removed():
 
 def test_no_fix_offered_where_keyword_unpacking_could_clash():
     source = HEAD + 'kw = {"units": 3}\nx = layers.Dense(activation="relu", **kw)\n'
-    result = engine.lint_bytes(source.encode(), "m.py", engine.LintOptions(fix=True))
+    result = lint_bytes(source.encode(), "m.py", LintOptions(fix=True))
     assert [(f.code, f.fixable) for f in result.findings] == [("KAI001", False)]
     assert result.fixed is None
 

@@ -8,8 +8,8 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from kaiming_lint.engine import Finding
 from kaiming_lint.report import github
+from kaiming_lint.results import Finding
 from kaiming_lint.rules import RULES
 
 from .lint_helpers import MODEL

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kaiming_lint.engine import LintOptions, lint_files
+from kaiming_lint.results import LintOptions
+from kaiming_lint.runner import lint_files
 
 from .lint_helpers import MODEL
 

@@ -93,10 +93,20 @@ def test_explain_prints_the_rule_documentation(cli, rule):
     assert rule.documentation.strip() in run.out
 
 
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_explain_accepts_the_rule_name(cli, rule):
+    by_name, by_code = cli("--explain", rule.name), cli("--explain", rule.code)
+    assert by_name.code == 0
+    assert by_name.out == by_code.out
+
+
 def test_explain_unknown_code(cli):
     run = cli("--explain", "KAI999")
     assert run.code == 2
     assert "KAI999" in run.err and "KAI001" in run.err
+    run = cli("--explain", "relu-defaults")
+    assert run.code == 2
+    assert "relu-defaults" in run.err and "relu-default-init" in run.err
 
 
 def test_directories_are_searched_for_python_files(cli, write):
@@ -236,12 +246,12 @@ def test_fix_from_stdin_writes_the_fixed_source_to_stdout(tmp_path):
 
 
 def test_an_internal_error_is_status_2_naming_the_file(cli, write, monkeypatch):
-    from kaiming_lint import engine
+    from kaiming_lint import runner
 
     def broken(data, path, options):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(engine.CHECKERS, ".py", broken)
+    monkeypatch.setitem(runner.CHECKERS, ".py", broken)
     write("model.py", MODEL)
     run = cli("--jobs", "1", "model.py")
     assert run.code == 2

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kaiming_lint.engine import LintOptions, lint_bytes
+from kaiming_lint.results import LintOptions
+from kaiming_lint.sources.python import lint_bytes
 
 
 def codes_and_lines(source: bytes) -> list[tuple[str, int]]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from kaiming_lint import engine
+from kaiming_lint.results import FileResult, LintOptions
 from kaiming_lint.rules import RULES
+from kaiming_lint.rules._base import Invalid, Valid
+from kaiming_lint.sources.python import lint_bytes
 
 VALID = [
-    pytest.param(rule, source, id=f"{rule.code}-valid-{i}")
+    pytest.param(rule, example, id=f"{rule.code}-valid-{i}")
     for rule in RULES
-    for i, source in enumerate(rule.valid)
+    for i, example in enumerate(rule.valid)
 ]
 INVALID = [
     pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
@@ -20,26 +22,35 @@ INVALID = [
 ]
 
 
-def lint(source: str, fix: bool = True) -> engine.FileResult:
-    return engine.lint_bytes(source.encode("utf-8"), "example.py", engine.LintOptions(fix=fix))
+def lint(source: str, fix: bool = True) -> FileResult:
+    return lint_bytes(source.encode("utf-8"), "example.py", LintOptions(fix=fix))
 
 
-@pytest.mark.parametrize(("rule", "source"), VALID)
-def test_valid_example_is_not_reported(rule, source):
-    assert [f for f in lint(source).findings if f.code == rule.code] == []
+def test_every_rule_has_valid_and_invalid_examples_of_the_documented_shape():
+    for rule in RULES:
+        assert rule.valid and rule.invalid, rule.code
+        assert all(isinstance(example, Valid) for example in rule.valid), rule.code
+        assert all(isinstance(example, Invalid) and example.at for example in rule.invalid)
+
+
+@pytest.mark.parametrize(("rule", "example"), VALID)
+def test_valid_example_is_not_reported(rule, example):
+    assert [f for f in lint(example.code).findings if f.code == rule.code] == []
 
 
 @pytest.mark.parametrize(("rule", "example"), INVALID)
-def test_invalid_example_is_reported_and_fixed_as_documented(rule, example):
-    source, expected = example if isinstance(example, tuple) else (example, None)
-    result = lint(source)
+def test_invalid_example_is_reported_where_stated_and_fixed_as_documented(rule, example):
+    result = lint(example.code)
     reported = [f for f in result.findings if f.code == rule.code]
-    assert reported, f"{rule.code} not reported"
+    assert [(f.line, f.column) for f in reported] == list(example.at)
     assert all(f.name == rule.name for f in reported)
-    if expected is not None:
-        assert result.fixed is not None
-        assert result.fixed.decode("utf-8") == expected
-        # The documented fix is complete: nothing left for this rule afterwards.
-        again = lint(expected)
-        assert [f for f in again.findings if f.code == rule.code] == []
-        assert again.fixed is None
+    if example.fixed is None:
+        assert result.fixed is None
+        assert not any(f.fixable for f in reported)
+        return
+    assert result.fixed is not None
+    assert result.fixed.decode("utf-8") == example.fixed
+    # The documented fix is complete: nothing left for this rule afterwards.
+    again = lint(example.fixed)
+    assert [f for f in again.findings if f.code == rule.code] == []
+    assert again.fixed is None

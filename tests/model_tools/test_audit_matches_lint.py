@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from kaiming_keras import audit
-from kaiming_lint.engine import LintOptions, lint_file
+from kaiming_lint.results import LintOptions
+from kaiming_lint.runner import lint_file
 
 ROOT = Path(__file__).resolve().parents[2]
 

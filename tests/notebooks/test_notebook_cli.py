@@ -1,4 +1,4 @@
-"""`kaiming-lint` on notebooks, end to end (needs the engine's `.ipynb` wiring)."""
+"""`kaiming-lint` on notebooks, end to end (needs the runner's `.ipynb` wiring)."""
 
 from __future__ import annotations
 
