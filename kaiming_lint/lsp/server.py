@@ -62,7 +62,7 @@ class KaimingLintServer(LanguageServer):
 
     def text_document(self, uri: str) -> TextDocument | None:
         """An open document (pygls >= 2.0.1 keys them by their unquoted URI, 2.0.0 as sent)."""
-        documents = self.workspace.text_documents
+        documents: dict[str, TextDocument] = self.workspace.text_documents
         return documents.get(unquote(uri)) or documents.get(uri)
 
     def target_of(self, uri: str) -> str:
