@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import keras
 
 from kaiming_keras import rule
-from kaiming_keras.rule import FLOAT_DTYPES, TRUNCATED_STD, HeRule
+from kaiming_keras.rule import FLOAT_DTYPES, TRUNCATED_STD, HeInitializerMixin, HeRule
 
 __all__ = ["FLOAT_DTYPES", "KERAS_INJECTS_AXES", "TRUNCATED_STD", "KaimingNormal", "KaimingUniform"]
 
@@ -49,7 +48,7 @@ def _validate_dtype(dtype: Any) -> str:
     return rule.check_float_dtype(name, dtype)
 
 
-class _Kaiming(keras.initializers.VarianceScaling):
+class _Kaiming(HeInitializerMixin, keras.initializers.VarianceScaling):
     """What `KaimingNormal` and `KaimingUniform` share: arguments, fans, seeds, config."""
 
     _DISTRIBUTIONS: tuple[str, ...] = ()
@@ -123,19 +122,6 @@ class _Kaiming(keras.initializers.VarianceScaling):
             "input_axes": self.input_axes,
             "output_axes": self.output_axes,
         }
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.get_config() == other.get_config()
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, json.dumps(self.get_config(), sort_keys=True)))
-
-    def __repr__(self) -> str:
-        config = {**self.get_config(), "seed": self.seed}
-        arguments = ", ".join(f"{key}={value!r}" for key, value in config.items())
-        return f"{type(self).__name__}({arguments})"
 
 
 @keras.saving.register_keras_serializable(package="kaiming_keras")

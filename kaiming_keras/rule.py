@@ -7,6 +7,7 @@ with the same standard deviation. Nothing here imports Keras or draws random num
 
 from __future__ import annotations
 
+import json
 import math
 import random as python_random
 from collections.abc import Sequence
@@ -148,3 +149,25 @@ class HeRule:
             "input_axes": self.input_axes,
             "output_axes": self.output_axes,
         }
+
+
+class HeInitializerMixin:
+    """Equality, hashing and repr from `get_config()`, for both initializer families."""
+
+    seed: Any
+
+    def get_config(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.get_config() == other.get_config()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, json.dumps(self.get_config(), sort_keys=True)))
+
+    def __repr__(self) -> str:
+        config = {**self.get_config(), "seed": self.seed}
+        arguments = ", ".join(f"{key}={value!r}" for key, value in config.items())
+        return f"{type(self).__name__}({arguments})"
