@@ -57,6 +57,7 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     fix_style: str = "kaiming"
+    keras_version: str = "auto"
     extra_relu_activations: frozenset[str] = field(default_factory=frozenset)
     strict_normalized: bool = False
 
@@ -137,6 +138,15 @@ def _fix_style(value: Any) -> str:
     return value
 
 
+def _keras_version(value: Any) -> str:
+    from kaiming_lint.knowledge import KERAS_VERSION_SETTINGS
+
+    if value not in KERAS_VERSION_SETTINGS:
+        allowed = ", ".join(map(repr, KERAS_VERSION_SETTINGS))
+        raise ValueError(f"expected one of {allowed}, got {value!r}")
+    return value
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -149,6 +159,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "exclude": ("exclude", _strings),
     "extend-exclude": ("extend_exclude", _strings),
     "fix-style": ("fix_style", _fix_style),
+    "keras-version": ("keras_version", _keras_version),
     "extra-relu-activations": ("extra_relu_activations", lambda v: frozenset(_strings(v))),
     "strict-normalized": ("strict_normalized", _boolean),
 }

@@ -46,6 +46,7 @@ class LintOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fix_style: str = "kaiming"
+    keras_version: str = "auto"  # the Keras the fix writes for: "auto", "2" or "3"
     strict_normalized: bool = False
     extra_relu_activations: frozenset[str] = frozenset()
     fix: bool = False  # compute the fixed file contents
@@ -247,7 +248,9 @@ def _lint_text(
             kept.append((violation, finding))
     chosen = [v for v, f in kept if fix_only is None or fix_only(f)]
     if options.fix and chosen:
-        outcome = fixing.apply_fixes(module, chosen, options.fix_style, original_code=text)
+        outcome = fixing.apply_fixes(
+            module, chosen, options.fix_style, text, keras_version_setting=options.keras_version
+        )
         if outcome.code is not None:
             try:
                 result.fixed = outcome.code.encode(encoding)

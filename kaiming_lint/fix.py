@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from kaiming_lint import knowledge
+from kaiming_lint import keras_version, knowledge
 from kaiming_lint.facts import Violation
 from kaiming_lint.source_ref import SourceRef
 
@@ -57,18 +57,24 @@ def apply_fixes(
     violations: Sequence[Violation],
     fix_style: str,
     original_code: str | None = None,
+    keras_version_setting: str = "auto",
 ) -> FixResult:
     """Apply every fixable violation; return the new source, or None when nothing changed.
 
     ``original_code`` is ``module.code`` when the caller already has it (saves a code pass).
+    ``keras_version_setting`` ("auto", "2", "3") picks the module KaimingNormal comes from.
     """
+    target = keras_version.kaiming_module(module, keras_version_setting)
+    if target is None:  # Keras 2 and Keras 3 names in one file: write what both know
+        fix_style = "keras"
     plan = _Plan(fix_style)
     for violation in violations:
         if can_fix(violation):
             plan.include(violation)
     if not plan.applied:
         return FixResult(None)
-    fixed = module.visit(_Transformer(plan, _KaimingName.find(module), module))
+    kaiming = _KaimingName.find(module, target or KAIMING_MODULE)
+    fixed = module.visit(_Transformer(plan, kaiming, module))
     code = fixed.code
     if code == (module.code if original_code is None else original_code) or not _parses(code):
         return FixResult(None)
@@ -184,19 +190,19 @@ class _KaimingName:
     missing_import: str | None
 
     @classmethod
-    def find(cls, module: cst.Module) -> _KaimingName:
+    def find(cls, module: cst.Module, target: str = KAIMING_MODULE) -> _KaimingName:
         taken = False  # the file binds the name KaimingNormal to something else
         for statement in module.body:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                name = _name_from_import(small)
+                name = _name_from_import(small, target)
                 if name is not None:
                     return cls(name, missing_import=None)
                 taken = taken or KAIMING_CLASS in _names_bound_by(small)
         if taken:
-            return cls(f"{KAIMING_MODULE}.{KAIMING_CLASS}", f"import {KAIMING_MODULE}\n")
-        return cls(KAIMING_CLASS, f"from {KAIMING_MODULE} import {KAIMING_CLASS}\n")
+            return cls(f"{target}.{KAIMING_CLASS}", f"import {target}\n")
+        return cls(KAIMING_CLASS, f"from {target} import {KAIMING_CLASS}\n")
 
 
 def _names_bound_by(node: cst.BaseSmallStatement) -> set[str]:
@@ -220,7 +226,7 @@ def _dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
-def _name_from_import(node: cst.BaseSmallStatement) -> str | None:
+def _name_from_import(node: cst.BaseSmallStatement, target: str) -> str | None:
     if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
         if _dotted(node.module) not in knowledge.KAIMING_MODULES:
             return None
@@ -233,8 +239,8 @@ def _name_from_import(node: cst.BaseSmallStatement) -> str | None:
                 return KAIMING_CLASS
     if isinstance(node, cst.Import):
         for alias in node.names:
-            if _dotted(alias.name) == KAIMING_MODULE:
-                base = _dotted(alias.asname.name) if alias.asname is not None else KAIMING_MODULE
+            if _dotted(alias.name) == target:
+                base = _dotted(alias.asname.name) if alias.asname is not None else target
                 return f"{base}.{KAIMING_CLASS}"
     return None
 
