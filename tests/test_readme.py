@@ -49,9 +49,17 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def _run(argv: list[str], cwd: Path, merge: bool = False) -> subprocess.CompletedProcess[str]:
+    """Runs `argv`; with `merge`, stderr goes into stdout, as a terminal shows them."""
     return subprocess.run(
-        argv, cwd=cwd, env=_environment(), capture_output=True, text=True, timeout=600, check=False
+        argv,
+        cwd=cwd,
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge else subprocess.PIPE,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -108,9 +116,9 @@ def test_block_runs(block: readme_blocks.Block, workdir: Path):
         commands = block.commands()
         assert commands, f"README.md line {block.line}: a console block without `$ ` commands"
         for command, shown in zip(commands, _shown_output(block), strict=True):
-            done = _run(["bash", "-o", "pipefail", "-c", command], workdir)
+            done = _run(["bash", "-o", "pipefail", "-c", command], workdir, merge=True)
             # kaiming-lint exits 1 when it reports findings, which is what these show.
-            assert done.returncode in (0, 1), f"`{command}`:\n{done.stderr[-3000:]}"
+            assert done.returncode in (0, 1), f"`{command}`:\n{done.stdout[-3000:]}"
             _assert_shows(shown, done.stdout, command)
 
 
