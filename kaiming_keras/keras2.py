@@ -14,9 +14,9 @@ Examples:
 >>> layer = tf_keras.layers.Dense(128, activation="relu", kernel_initializer=KaimingNormal())
 >>> layer = tf_keras.layers.Dense(128, activation="relu", kernel_initializer="kaiming_normal")
 
-Differences from the Keras 3 classes, because Keras 2 has no `keras.random`: `seed` is `None`
-or an integer (no `SeedGenerator`), and the model-level tools (`initialize`, `audit`,
-`variance_report`) are Keras 3 only. tf_keras's EinsumDense does not pass its axes to an
+Differences from the Keras 3 classes: `seed` is `None` or an integer (tf_keras has no
+`SeedGenerator`), and the model-level tools (`initialize`, `audit`, `variance_report`) are
+Keras 3 only. tf_keras's EinsumDense does not pass its axes to an
 initializer: give `input_axes`/`output_axes` yourself for an einsum kernel.
 """
 

@@ -228,8 +228,10 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 def _name_from_import(node: cst.BaseSmallStatement, target: str) -> str | None:
     if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
-        if _dotted(node.module) not in knowledge.KAIMING_MODULES:
-            return None
+        module = _dotted(node.module)
+        keras3 = knowledge.KAIMING_KERAS3_MODULES
+        if module != target and not (module in keras3 and target in keras3):
+            return None  # another Keras's KaimingNormal (or not ours): not reused
         if isinstance(node.names, cst.ImportStar):
             return KAIMING_CLASS
         for alias in node.names:

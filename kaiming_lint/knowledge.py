@@ -261,9 +261,10 @@ TENSORFLOW_INITIALIZER_MODULES: tuple[str, ...] = (
     "tensorflow.compat.v1.keras.initializers",
     "tensorflow.keras.initializers",
 )
+# The modules that export the Keras 3 KaimingNormal, and all that export one (Keras 2 too).
+KAIMING_KERAS3_MODULES: tuple[str, ...] = ("kaiming_keras", "kaiming_keras.initializers")
 KAIMING_MODULES: tuple[str, ...] = (
-    "kaiming_keras",
-    "kaiming_keras.initializers",
+    *KAIMING_KERAS3_MODULES,
     "kaiming_keras.keras2",
     "kaiming_keras.tf",
 )

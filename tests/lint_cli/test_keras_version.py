@@ -130,6 +130,18 @@ def test_an_existing_keras2_import_is_reused_and_a_second_fix_changes_nothing(cl
     assert path.read_text(encoding="utf-8") == fixed
 
 
+def test_a_keras3_import_in_a_keras2_file_is_not_reused(cli, write):
+    path = write(
+        "model.py",
+        "import tf_keras\nfrom kaiming_keras import KaimingNormal\n\n"
+        'layer = tf_keras.layers.Dense(8, activation="relu")\n',
+    )
+    assert cli("--fix", "model.py").code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "import kaiming_keras.keras2\n" in text
+    assert "kernel_initializer=kaiming_keras.keras2.KaimingNormal()" in text
+
+
 # --- End to end: fix with the CLI, then run the fixed file under its Keras ---------------------
 
 TF_KERAS_MODEL = '''\
