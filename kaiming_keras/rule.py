@@ -39,7 +39,7 @@ _FRESH_SEED_LIMIT = 2**31
 
 def is_int_seed(seed: Any) -> bool:
     """Whether `seed` is a valid integer seed, in [0, 2**32)."""
-    return isinstance(seed, Integral) and not isinstance(seed, bool) and 0 <= seed < SEED_LIMIT
+    return isinstance(seed, Integral) and not isinstance(seed, bool) and 0 <= int(seed) < SEED_LIMIT
 
 
 def fresh_seed() -> int:
