@@ -15,7 +15,15 @@ Examples:
 
 from __future__ import annotations
 
-import tensorflow as tf
+try:
+    import tensorflow as tf
+except ModuleNotFoundError as missing:
+    if missing.name != "tensorflow":
+        raise
+    raise ImportError(
+        "kaiming_keras.tf needs TensorFlow: pip install 'kaiming-keras[tensorflow]' "
+        "(and 'kaiming-keras[keras2]' for TF_USE_LEGACY_KERAS=1)"
+    ) from missing
 
 from kaiming_keras.gain import calculate_gain
 
