@@ -1,9 +1,13 @@
-"""Kaiming (He) initialization for Keras 3.
+"""Kaiming (He) initialization for Keras 3, and for Keras 2 (tf_keras) in `kaiming_keras.keras2`.
 
-`KaimingNormal` / `KaimingUniform` are serializable Keras initializers (importing this package
+`KaimingNormal` / `KaimingUniform` are serializable Keras 3 initializers (importing this package
 registers them and the strings `"kaiming_normal"` / `"kaiming_uniform"`); `calculate_gain` gives
 the gain of a nonlinearity. The model-level tools `initialize`, `audit` and `variance_report`
 load on first use.
+
+Without Keras 3 (the linter's base install, or a Keras 2 environment) this package still
+imports, so that `kaiming_keras.keras2` and `calculate_gain` work; the Keras 3 names then raise
+an ImportError that says what to install.
 """
 
 from __future__ import annotations
@@ -11,22 +15,27 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from kaiming_keras.gain import calculate_gain
+
+__version__ = "0.1.0"
+
+_KERAS2_HINT = "for Keras 2 (tf_keras) use kaiming_keras.keras2"
+_MISSING_KERAS3: str | None = None
 try:
     import keras
 except ModuleNotFoundError as missing:  # the base install is the linter alone
     if missing.name != "keras":
         raise
-    raise ImportError(
+    _MISSING_KERAS3 = (
         "kaiming_keras needs Keras 3 and a backend: pip install 'kaiming-keras[tensorflow]'"
-        " (the linter, kaiming-lint, needs neither)"
-    ) from missing
-if int(keras.__version__.split(".")[0]) < 3:
-    raise ImportError(f"kaiming_keras needs Keras 3; found Keras {keras.__version__}")
+        f" (the linter, kaiming-lint, needs neither; {_KERAS2_HINT})"
+    )
+else:
+    if int(keras.__version__.split(".")[0]) < 3:
+        _MISSING_KERAS3 = f"kaiming_keras.{{name}} needs Keras 3; found Keras {keras.__version__} ({_KERAS2_HINT})"
 
-from kaiming_keras.gain import calculate_gain
-from kaiming_keras.initializers import KaimingNormal, KaimingUniform
-
-__version__ = "0.1.0"
+if _MISSING_KERAS3 is None:
+    from kaiming_keras.initializers import KaimingNormal, KaimingUniform
 
 # Public name -> the module that defines it, imported on first access.
 _LAZY = {
@@ -34,6 +43,7 @@ _LAZY = {
     "audit": "kaiming_keras.model",
     "variance_report": "kaiming_keras.diagnostics",
 }
+_KERAS3_NAMES = frozenset({"KaimingNormal", "KaimingUniform", *_LAZY})
 
 __all__ = [
     "KaimingNormal",
@@ -47,6 +57,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in _KERAS3_NAMES and _MISSING_KERAS3 is not None:
+        raise ImportError(_MISSING_KERAS3.format(name=name), name=__name__)
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

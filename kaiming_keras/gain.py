@@ -63,8 +63,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         The gain, a positive Python float.
 
     Raises:
-        ValueError: for an unknown name, or a `param` that is not a finite number or is given
-            for a nonlinearity that takes none.
+        ValueError: for an unknown name, or a `param` that is not a finite number >= 0 or is
+            given for a nonlinearity that takes none.
 
     Reference:
         - [He et al., 2015](https://arxiv.org/abs/1502.01852), "Delving Deep into Rectifiers".
@@ -82,8 +82,11 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
             )
         return _FIXED_GAINS[nonlinearity]
     slope = DEFAULT_LEAKY_SLOPE if param is None else param
-    if not _is_real(slope) or not math.isfinite(slope):
-        raise ValueError(f"Invalid `param` (negative slope): {param!r}. Expected a finite number.")
+    if not _is_real(slope) or not math.isfinite(slope) or slope < 0:
+        # Keras's LeakyReLU refuses a negative slope too.
+        raise ValueError(
+            f"Invalid `param` (negative slope): {param!r}. Expected a finite number >= 0."
+        )
     return knowledge.he_gain(float(slope))
 
 

@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import math
-import random as python_random
+import inspect
 from collections.abc import Sequence
-from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import keras
 
-from kaiming_keras.gain import (
-    FAN_MODES,
-    calculate_gain,
-    compute_fans,
-    fan_for_mode,
-    normalize_axes,
+from kaiming_keras import rule
+from kaiming_keras.rule import FLOAT_DTYPES, TRUNCATED_STD, HeInitializerMixin, HeRule
+
+__all__ = ["FLOAT_DTYPES", "KERAS_INJECTS_AXES", "TRUNCATED_STD", "KaimingNormal", "KaimingUniform"]
+
+KERAS_INJECTS_AXES: bool = (
+    "input_axes" in inspect.signature(keras.initializers.VarianceScaling.__init__).parameters
 )
+"""Whether this Keras's VarianceScaling has `input_axes`/`output_axes` (Keras 3.15+).
 
-FLOAT_DTYPES: tuple[str, ...] = ("float16", "bfloat16", "float32", "float64")
-"""The dtypes the initializers draw."""
-
-# The standard deviation of a standard normal cut at +-2: the truncated draw divides by it so
-# that its variance is still gain**2 / fan.
-TRUNCATED_STD = 0.87962566103423978
-_CUT = 2.0
-_SQRT2 = math.sqrt(2.0)
-_SQRT3 = math.sqrt(3.0)
-# P(Z < -2) for a standard normal Z: the truncated draw inverts the CDF on [P(Z<-2), P(Z<2)].
-_TAIL = 0.5 * math.erfc(_CUT / _SQRT2)
-_SEED_LIMIT = 2**32
-# Unseeded draws take a fresh seed from Python's `random` (which
-# `keras.utils.set_random_seed` seeds), so every backend accepts it as a plain seed.
-_FRESH_SEED_LIMIT = 2**31
+Only such a Keras makes EinsumDense and MultiHeadAttention pass their kernels' axes to a
+VarianceScaling initializer. On older releases the initializers keep the two arguments
+themselves, and an EinsumDense kernel's fans come from its shape unless you pass the axes
+(or run `kaiming_keras.initialize(model)`, which reads them from the equation).
+"""
 
 
 def _validate_seed(seed: Any) -> int | keras.random.SeedGenerator | None:
@@ -41,7 +30,7 @@ def _validate_seed(seed: Any) -> int | keras.random.SeedGenerator | None:
         seed = keras.saving.deserialize_keras_object(seed)
     if seed is None or isinstance(seed, keras.random.SeedGenerator):
         return seed
-    if isinstance(seed, Integral) and not isinstance(seed, bool) and 0 <= seed < _SEED_LIMIT:
+    if rule.is_int_seed(seed):
         return int(seed)
     raise ValueError(
         f"Invalid `seed`: {seed!r}. Expected None, an integer in [0, 2**32), "
@@ -56,12 +45,10 @@ def _validate_dtype(dtype: Any) -> str:
         name = keras.backend.standardize_dtype(dtype)
     except (ValueError, TypeError):
         name = None
-    if name not in FLOAT_DTYPES:
-        raise ValueError(f"Invalid `dtype`: {dtype!r}. Expected one of: {', '.join(FLOAT_DTYPES)}.")
-    return name
+    return rule.check_float_dtype(name, dtype)
 
 
-class _Kaiming(keras.initializers.VarianceScaling):
+class _Kaiming(HeInitializerMixin, keras.initializers.VarianceScaling):
     """What `KaimingNormal` and `KaimingUniform` share: arguments, fans, seeds, config."""
 
     _DISTRIBUTIONS: tuple[str, ...] = ()
@@ -82,45 +69,32 @@ class _Kaiming(keras.initializers.VarianceScaling):
         input_axes: Sequence[int] | None = None,
         output_axes: Sequence[int] | None = None,
     ) -> None:
-        if mode not in FAN_MODES:
-            raise ValueError(f"Invalid `mode`: {mode!r}. Expected one of: {', '.join(FAN_MODES)}.")
-        if distribution not in self._DISTRIBUTIONS:
-            raise ValueError(
-                f"Invalid `distribution` for {type(self).__name__}: {distribution!r}. "
-                f"Expected one of: {', '.join(self._DISTRIBUTIONS)}."
-            )
-        if (
-            not isinstance(negative_slope, Real)
-            or isinstance(negative_slope, bool)
-            or not math.isfinite(negative_slope)
-        ):
-            raise ValueError(
-                f"Invalid `negative_slope`: {negative_slope!r}. Expected a finite number."
-            )
-        if nonlinearity == "leaky_relu":
-            gain = calculate_gain(nonlinearity, float(negative_slope))
-        elif negative_slope != 0:
-            raise ValueError(
-                f"Invalid `negative_slope`: {negative_slope!r}. It only applies to "
-                f"nonlinearity='leaky_relu'; with nonlinearity={nonlinearity!r} it must be 0."
-            )
-        else:
-            gain = calculate_gain(nonlinearity)
-        seed = _validate_seed(seed)
-        input_axes = normalize_axes(input_axes, "input_axes")
-        output_axes = normalize_axes(output_axes, "output_axes")
-        super().__init__(
-            scale=gain**2,
+        he = HeRule.validated(
+            type(self).__name__,
+            self._DISTRIBUTIONS,
             mode=mode,
-            distribution=self._KERAS_DISTRIBUTIONS[distribution],
-            seed=seed,
+            nonlinearity=nonlinearity,
+            negative_slope=negative_slope,
+            distribution=distribution,
             input_axes=input_axes,
             output_axes=output_axes,
         )
-        self.nonlinearity = nonlinearity
-        self.negative_slope = float(negative_slope)
+        seed = _validate_seed(seed)
+        axes = {"input_axes": he.input_axes, "output_axes": he.output_axes}
+        super().__init__(
+            scale=he.gain**2,
+            mode=mode,
+            distribution=self._KERAS_DISTRIBUTIONS[distribution],
+            seed=seed,
+            **(axes if KERAS_INJECTS_AXES else {}),
+        )
+        self._he = he
+        self.input_axes = he.input_axes
+        self.output_axes = he.output_axes
+        self.nonlinearity = he.nonlinearity
+        self.negative_slope = he.negative_slope
         self.distribution = distribution
-        self.gain = gain
+        self.gain = he.gain
         # VarianceScaling pins an unseeded instance to one random seed; ours stays unseeded
         # and draws a fresh seed per call. EinsumDense clones us with this attribute.
         self.seed = seed
@@ -128,11 +102,10 @@ class _Kaiming(keras.initializers.VarianceScaling):
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> Any:
         """Returns a tensor of `shape` and `dtype` (default `keras.config.floatx()`)."""
         dtype = _validate_dtype(dtype)
-        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
-        std = self.gain / math.sqrt(fan_for_mode(fan_in, fan_out, self.mode))
+        std = self._he.std(shape, self.input_axes, self.output_axes)
         seed = self.seed
         if seed is None:
-            seed = python_random.randrange(_FRESH_SEED_LIMIT)
+            seed = rule.fresh_seed()
         return self._draw(tuple(int(d) for d in shape), std, dtype, seed)
 
     def _draw(self, shape: tuple[int, ...], std: float, dtype: str, seed: Any) -> Any:
@@ -144,27 +117,11 @@ class _Kaiming(keras.initializers.VarianceScaling):
         if isinstance(seed, keras.random.SeedGenerator):
             seed = keras.saving.serialize_keras_object(seed)
         return {
-            "mode": self.mode,
-            "nonlinearity": self.nonlinearity,
-            "negative_slope": self.negative_slope,
-            "distribution": self.distribution,
+            **self._he.config(),
             "seed": seed,
             "input_axes": self.input_axes,
             "output_axes": self.output_axes,
         }
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.get_config() == other.get_config()
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, json.dumps(self.get_config(), sort_keys=True)))
-
-    def __repr__(self) -> str:
-        config = {**self.get_config(), "seed": self.seed}
-        arguments = ", ".join(f"{key}={value!r}" for key, value in config.items())
-        return f"{type(self).__name__}({arguments})"
 
 
 @keras.saving.register_keras_serializable(package="kaiming_keras")
@@ -229,7 +186,7 @@ class KaimingNormal(_Kaiming):
           Surpassing Human-Level Performance on ImageNet Classification".
     """
 
-    _DISTRIBUTIONS = ("normal", "truncated_normal")
+    _DISTRIBUTIONS = rule.NORMAL_DISTRIBUTIONS
 
     def __init__(
         self,
@@ -258,10 +215,10 @@ class KaimingNormal(_Kaiming):
         # truncated_normal can leave values past the cut).
         work_dtype = "float64" if dtype == "float64" else "float32"
         u = keras.random.uniform(
-            shape, minval=_TAIL, maxval=1.0 - _TAIL, dtype=work_dtype, seed=seed
+            shape, minval=rule.TAIL, maxval=1.0 - rule.TAIL, dtype=work_dtype, seed=seed
         )
-        z = _SQRT2 * keras.ops.erfinv(2.0 * u - 1.0)
-        z = keras.ops.clip(z, -_CUT, _CUT)
+        z = rule.SQRT2 * keras.ops.erfinv(2.0 * u - 1.0)
+        z = keras.ops.clip(z, -rule.CUT, rule.CUT)
         return keras.ops.cast(z * (std / TRUNCATED_STD), dtype)
 
 
@@ -309,7 +266,7 @@ class KaimingUniform(_Kaiming):
           Surpassing Human-Level Performance on ImageNet Classification".
     """
 
-    _DISTRIBUTIONS = ("uniform",)
+    _DISTRIBUTIONS = rule.UNIFORM_DISTRIBUTIONS
 
     def __init__(
         self,
@@ -332,7 +289,7 @@ class KaimingUniform(_Kaiming):
         )
 
     def _draw(self, shape: tuple[int, ...], std: float, dtype: str, seed: Any) -> Any:
-        bound = _SQRT3 * std
+        bound = rule.SQRT3 * std
         return keras.random.uniform(shape, minval=-bound, maxval=bound, dtype=dtype, seed=seed)
 
 

@@ -156,6 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         select=select,
         ignore=ignore,
         fix_style=args.fix_style or config.fix_style,
+        keras_version=config.keras_version,
         strict_normalized=config.strict_normalized,
         extra_relu_activations=config.extra_relu_activations,
         fix=args.fix or args.diff,

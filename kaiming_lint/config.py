@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaiming_lint.results import FIX_STYLES, FixStyle
+from kaiming_lint.results import FIX_STYLES, KERAS_VERSIONS, FixStyle, KerasVersion
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,6 +58,7 @@ class Config:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     fix_style: FixStyle = FixStyle.KAIMING
+    keras_version: KerasVersion = KerasVersion.AUTO
     extra_relu_activations: frozenset[str] = field(default_factory=frozenset)
     strict_normalized: bool = False
 
@@ -138,6 +139,12 @@ def _fix_style(value: Any) -> FixStyle:
     return FixStyle(value)
 
 
+def _keras_version(value: Any) -> KerasVersion:
+    if value not in KERAS_VERSIONS:
+        raise ValueError(f"expected one of {', '.join(map(repr, KERAS_VERSIONS))}, got {value!r}")
+    return KerasVersion(value)
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -150,6 +157,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "exclude": ("exclude", _strings),
     "extend-exclude": ("extend_exclude", _strings),
     "fix-style": ("fix_style", _fix_style),
+    "keras-version": ("keras_version", _keras_version),
     "extra-relu-activations": ("extra_relu_activations", lambda v: frozenset(_strings(v))),
     "strict-normalized": ("strict_normalized", _boolean),
 }

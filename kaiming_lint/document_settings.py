@@ -33,6 +33,7 @@ def options_from(config: Config) -> LintOptions:
         select=config.select,
         ignore=config.ignore,
         fix_style=config.fix_style,
+        keras_version=config.keras_version,
         strict_normalized=config.strict_normalized,
         extra_relu_activations=config.extra_relu_activations,
     )

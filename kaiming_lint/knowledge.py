@@ -263,7 +263,13 @@ TENSORFLOW_INITIALIZER_MODULES: tuple[str, ...] = (
     "tensorflow.compat.v1.keras.initializers",
     "tensorflow.keras.initializers",
 )
-KAIMING_MODULES: tuple[str, ...] = ("kaiming_keras", "kaiming_keras.initializers")
+# The modules that export the Keras 3 KaimingNormal, and all that export one (Keras 2 too).
+KAIMING_KERAS3_MODULES: tuple[str, ...] = ("kaiming_keras", "kaiming_keras.initializers")
+KAIMING_MODULES: tuple[str, ...] = (
+    *KAIMING_KERAS3_MODULES,
+    "kaiming_keras.keras2",
+    "kaiming_keras.tf",
+)
 # The initializer a "kaiming" fix writes, and the Keras string a "keras" fix writes.
 KAIMING_INITIALIZER = "KaimingNormal"
 KERAS_HE_STRING = "he_normal"
@@ -283,6 +289,53 @@ KERAS_ROOTS: tuple[str, ...] = (
     "tf_keras",
     "tf_keras.src",
 )
+# --- Which Keras a file is written for (kaiming_lint.keras_version) --------------------------
+
+# Imported module paths (and `from M import name` as "M.name") that exist only in Keras 2: a
+# path equal to one of these or below it marks a Keras 2 file. The longest matching entry of
+# the lists below decides (`keras.src.engine` is Keras 2.13-2.15, other `keras.src` paths 3).
+KERAS2_ONLY_MODULES: tuple[str, ...] = (
+    "tf_keras",
+    "tensorflow.python.keras",
+    "keras.engine",
+    "keras.src.engine",
+    "keras.layers.core",
+    "keras.layers.convolutional",
+    "keras.layers.recurrent",
+    "keras.layers.normalization",
+    "keras.layers.advanced_activations",
+    "keras.layers.merge",
+    "keras.layers.pooling",
+    "keras.initializers.initializers_v2",
+    "keras.utils.generic_utils",
+    "keras.saving.legacy",
+)
+# Paths that exist only in Keras 3.
+KERAS3_ONLY_MODULES: tuple[str, ...] = (
+    "keras.src",
+    "keras.ops",
+    "keras.random",
+    "keras.config",
+    "keras.tree",
+    "keras.dtype_policies",
+    "keras.quantizers",
+)
+# Keras reached through TensorFlow: it is Keras 3, or Keras 2 with TF_USE_LEGACY_KERAS=1.
+TF_KERAS_MODULES: tuple[str, ...] = (
+    "tensorflow",
+    "tensorflow.keras",
+    "tensorflow.compat.v1.keras",
+    "tensorflow.compat.v2.keras",
+)
+# Standalone Keras: a file importing only `keras` (none of the paths above) is read as Keras 3.
+KERAS_MODULE = "keras"
+# The module the default fix imports KaimingNormal from, for each Keras a file is written for.
+KAIMING_MODULE_FOR_KERAS: dict[str, str] = {
+    "3": "kaiming_keras",
+    "2": "kaiming_keras.keras2",
+    "tf": "kaiming_keras.tf",
+}
+
 # The conventional alias of TensorFlow (`import tensorflow as tf`); only used for messages.
 TENSORFLOW_MODULE = "tensorflow"
 

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import CodeRange
 
 from kaiming_lint import fix as fixing
+from kaiming_lint import knowledge
 from kaiming_lint.decode import Unreadable
 from kaiming_lint.facts import LayerFacts, Target, Violation
+from kaiming_lint.keras_version import kaiming_module as kaiming_module_for
 from kaiming_lint.noqa import skips_file, split_lines, suppressed
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
 from kaiming_lint.parsing import parse, syntax_problem
 from kaiming_lint.positions import positions as node_positions
-from kaiming_lint.results import UNREADABLE, Finding, LintOptions
+from kaiming_lint.results import UNREADABLE, Finding, FixStyle, KerasVersion, LintOptions
 from kaiming_lint.rules import judge, rule_for, selected_codes
 from kaiming_lint.source_ref import SourceRef
 
@@ -129,11 +132,15 @@ def _analysed(
     module = parse(text)
     facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
     layers = tuple(facts.layers)
-    violations = [
-        v for v in _judge(facts.layers, options, enabled) if isinstance(v.layer.ref, SourceRef)
-    ]
+    violations = _source_violations(facts.layers, options, enabled)
     if not violations:
         return Outcome((), unknown=facts.unknown, layers=layers)
+    # The fix is written for the file's Keras: the module KaimingNormal comes from, or, for a
+    # file with both Keras 2 and Keras 3 imports, the string every Keras knows.
+    file_options = _for_file_keras(module, options)
+    if file_options != _FileOptions(**_settings_of(options)):
+        violations = _source_violations(facts.layers, file_options, enabled)
+    options = file_options
     lines = split_lines(text)
     where = node_positions(module)
     kept: list[tuple[Violation, Finding]] = []
@@ -200,6 +207,35 @@ def _verified(
     return all(after[code] <= left[code] for code in after)
 
 
+_DEFAULT_KAIMING_MODULE = knowledge.KAIMING_MODULE_FOR_KERAS[KerasVersion.KERAS3.value]
+
+
+@dataclass(frozen=True)
+class _FileOptions(LintOptions):
+    """The run's options, with what this file's Keras asks of the fix."""
+
+    kaiming_module: str = _DEFAULT_KAIMING_MODULE
+
+
+def _for_file_keras(module: cst.Module, options: LintOptions) -> _FileOptions:
+    target = kaiming_module_for(module, options.keras_version)
+    settings = _settings_of(options)
+    if target is None:
+        settings["fix_style"] = FixStyle.KERAS
+        target = _DEFAULT_KAIMING_MODULE
+    return _FileOptions(**settings, kaiming_module=target)
+
+
+def _settings_of(options: LintOptions) -> dict[str, Any]:
+    return {field.name: getattr(options, field.name) for field in fields(LintOptions)}
+
+
+def _source_violations(
+    layers: Sequence[LayerFacts], options: LintOptions, enabled: frozenset[str]
+) -> list[Violation]:
+    return [v for v in _judge(layers, options, enabled) if isinstance(v.layer.ref, SourceRef)]
+
+
 def _shape(layer: LayerFacts) -> tuple[object, ...]:
     """What a fix must leave alone in a layer: its kind, its bias flag, its pairing."""
     return (layer.layer, layer.weight_arg, layer.use_bias, layer.pairing, layer.feeds)
@@ -213,6 +249,9 @@ def _judge(
         fix_style=options.fix_style,
         strict_normalized=options.strict_normalized,
         select=sorted(enabled),
+        kaiming_module=(
+            options.kaiming_module if isinstance(options, _FileOptions) else _DEFAULT_KAIMING_MODULE
+        ),
     )
 
 

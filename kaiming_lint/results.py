@@ -17,6 +17,7 @@ __all__ = [
     "Finding",
     "FixStyle",
     "InternalError",
+    "KerasVersion",
     "LintOptions",
     "OutputFormat",
     "Severity",
@@ -28,6 +29,17 @@ class FixStyle(str, Enum):
 
     KAIMING = "kaiming"  # KaimingNormal(), imported from kaiming_keras
     KERAS = "keras"  # the string "he_normal": no new dependency
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class KerasVersion(str, Enum):
+    """The Keras a file's fix is written for (`keras-version`): read from its imports, or set."""
+
+    AUTO = "auto"
+    KERAS2 = "2"
+    KERAS3 = "3"
 
     def __str__(self) -> str:
         return self.value
@@ -56,6 +68,7 @@ class Severity(str, Enum):
 
 
 FIX_STYLES: tuple[str, ...] = tuple(style.value for style in FixStyle)
+KERAS_VERSIONS: tuple[str, ...] = tuple(version.value for version in KerasVersion)
 FORMATS: tuple[str, ...] = tuple(output.value for output in OutputFormat)
 
 # The code of the finding for a file that could not be decoded or parsed.
@@ -69,6 +82,7 @@ class LintOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fix_style: FixStyle = FixStyle.KAIMING
+    keras_version: KerasVersion = KerasVersion.AUTO
     strict_normalized: bool = False
     extra_relu_activations: frozenset[str] = frozenset()
     fix: bool = False  # compute the fixed file contents
@@ -83,6 +97,15 @@ class LintOptions:
                     f"fix_style must be one of {', '.join(FIX_STYLES)}, got {self.fix_style!r}"
                 ) from None
             object.__setattr__(self, "fix_style", style)
+        if not isinstance(self.keras_version, KerasVersion):
+            try:
+                version = KerasVersion(self.keras_version)
+            except ValueError:
+                allowed = ", ".join(KERAS_VERSIONS)
+                raise ValueError(
+                    f"keras_version must be one of {allowed}, got {self.keras_version!r}"
+                ) from None
+            object.__setattr__(self, "keras_version", version)
 
 
 @dataclass(frozen=True)

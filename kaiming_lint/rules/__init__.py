@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from kaiming_lint import knowledge
 from kaiming_lint.facts import LayerFacts, Violation
 from kaiming_lint.results import FIX_STYLES, FixStyle
 from kaiming_lint.rules._base import Rule, Settings
@@ -106,11 +107,19 @@ def judge(
     strict_normalized: bool = False,
     select: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,
+    kaiming_module: str = knowledge.KAIMING_MODULE_FOR_KERAS["3"],
 ) -> list[Violation]:
-    """Every violation of the selected rules among ``layers``, rule by rule."""
+    """Every violation of the selected rules among ``layers``, rule by rule.
+
+    ``kaiming_module`` is where a "kaiming" fix imports KaimingNormal from (the file's Keras).
+    """
     if fix_style not in FIX_STYLES:
         raise ValueError(f"fix_style must be one of {', '.join(FIX_STYLES)}, got {fix_style!r}")
-    settings = Settings(fix_style=FixStyle(fix_style), strict_normalized=bool(strict_normalized))
+    settings = Settings(
+        fix_style=FixStyle(fix_style),
+        strict_normalized=bool(strict_normalized),
+        kaiming_module=kaiming_module,
+    )
     enabled = selected_codes(select, ignore)
     violations: list[Violation] = []
     for rule in RULES:

@@ -27,6 +27,7 @@ class Settings:
 
     fix_style: FixStyle = FixStyle.KAIMING
     strict_normalized: bool = False
+    kaiming_module: str = knowledge.KAIMING_MODULE_FOR_KERAS["3"]  # for the file's Keras
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,11 @@ def feeds_phrase(layer: LayerFacts) -> str:
 
 def he_import(settings: Settings) -> NeededImport:
     """The class a "kaiming" fix writes, and where it is imported from: named here only."""
-    return NeededImport(
-        knowledge.KAIMING_MODULES[0],
-        knowledge.KAIMING_INITIALIZER,
-        also_from=knowledge.KAIMING_MODULES[1:],
-    )
+    module = settings.kaiming_module
+    keras3 = knowledge.KAIMING_KERAS3_MODULES
+    # An import of the same Keras's class is reused; another Keras's never is.
+    also = tuple(other for other in keras3 if other != module) if module in keras3 else ()
+    return NeededImport(module, knowledge.KAIMING_INITIALIZER, also_from=also)
 
 
 def he_initializer(slope: float, settings: Settings) -> NewInitializer:

@@ -95,7 +95,10 @@ def test_invalid_is_a_named_value_error_and_valid_is_finite(
 ):
     no_draw_on_error.clear()
     slope_valid = slope == 0.0 or (
-        nonlinearity == ("leaky_relu", True) and isinstance(slope, float) and math.isfinite(slope)
+        nonlinearity == ("leaky_relu", True)
+        and isinstance(slope, float)
+        and math.isfinite(slope)
+        and slope >= 0
     )
     arguments = {
         "`mode`": mode,

@@ -33,7 +33,7 @@ def test_fixed_gains(name, expected):
     assert calculate_gain(name) == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize("slope", [0.0, 0.01, 0.1, 0.3, 1.0, -0.5])
+@pytest.mark.parametrize("slope", [0.0, 0.01, 0.1, 0.3, 1.0, 5.0])
 def test_leaky_relu_gain_follows_slope(slope):
     assert calculate_gain("leaky_relu", slope) == pytest.approx(
         math.sqrt(2 / (1 + slope**2)), rel=1e-12
@@ -70,7 +70,13 @@ def test_unknown_nonlinearity_lists_known_names():
 
 @pytest.mark.parametrize(
     ("name", "param"),
-    [("relu", 0.1), ("tanh", 0.0), ("leaky_relu", float("nan")), ("leaky_relu", "0.1")],
+    [
+        ("relu", 0.1),
+        ("tanh", 0.0),
+        ("leaky_relu", float("nan")),
+        ("leaky_relu", "0.1"),
+        ("leaky_relu", -0.5),
+    ],
 )
 def test_bad_param(name, param):
     with pytest.raises(ValueError, match="`param`"):

@@ -117,6 +117,7 @@ def test_import_loads_only_the_initializer_modules(fresh_process):
         "kaiming_keras",
         "kaiming_keras.gain",
         "kaiming_keras.initializers",
+        "kaiming_keras.rule",
     ]
 
 

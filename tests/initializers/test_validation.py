@@ -30,6 +30,20 @@ BAD_ARGUMENTS = [
         "`negative_slope`",
         "finite",
     ),
+    # Keras's LeakyReLU and ReLU layers refuse a negative slope; so do we.
+    (
+        KaimingNormal,
+        {"nonlinearity": "leaky_relu", "negative_slope": -1},
+        "`negative_slope`",
+        ">= 0",
+    ),
+    (
+        KaimingUniform,
+        {"nonlinearity": "leaky_relu", "negative_slope": -0.01},
+        "`negative_slope`",
+        ">= 0",
+    ),
+    (KaimingNormal, {"negative_slope": -0.2}, "`negative_slope`", ">= 0"),
     (KaimingNormal, {"distribution": "uniform"}, "`distribution`", "truncated_normal"),
     (KaimingNormal, {"distribution": "untruncated_normal"}, "`distribution`", "normal"),
     (KaimingUniform, {"distribution": "normal"}, "`distribution`", "uniform"),
