@@ -114,8 +114,9 @@ def kaiming_module(module: cst.Module, setting: KerasVersion = KerasVersion.AUTO
     `setting` is the `keras-version` configuration value: "auto" (read the imports), "2" or
     "3". A file with no Keras import gets the Keras 3 module; a mixed file gets None.
     """
+    setting = KerasVersion(setting)
     if setting is not KerasVersion.AUTO:
-        return knowledge.KAIMING_MODULE_FOR_KERAS[KerasVersion(setting).value]
+        return knowledge.KAIMING_MODULE_FOR_KERAS[setting.value]
     flavor = detect(module)
     if flavor is KerasFlavor.MIXED:
         return None
