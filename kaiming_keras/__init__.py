@@ -33,11 +33,15 @@ _LAZY = {
     "initialize": "kaiming_keras.model",
     "audit": "kaiming_keras.model",
     "variance_report": "kaiming_keras.diagnostics",
+    "SignalMonitor": "kaiming_keras.monitor",
+    "SignalWarning": "kaiming_keras.monitor",
 }
 
 __all__ = [
     "KaimingNormal",
     "KaimingUniform",
+    "SignalMonitor",
+    "SignalWarning",
     "__version__",
     "audit",
     "calculate_gain",

@@ -55,11 +55,15 @@ def capture(
     y: Any = None,
     loss_fn: Callable[..., Any] | None = None,
     variables: Sequence[keras.Variable] = (),
+    state: Sequence[tuple[keras.Variable, Any]] | None = None,
 ) -> Capture:
     """Run ``x`` through ``model`` (``training=False``), recording every leaf layer's output.
 
     With ``loss_fn`` (and ``y``), also the gradient of ``mean(loss_fn(y, model(x)))`` with respect
-    to every recorded output and to each of ``variables``. The inputs are not validated here.
+    to every recorded output and to each of ``variables``. ``state`` pairs variables with the
+    values to use for them (a ``keras.StatelessScope`` mapping), so that the whole measurement is
+    a pure function of its arguments and can be compiled (``jax.jit``). The inputs are not
+    validated here.
     """
     if not model.built:
         model(first_sample(x), training=False)
@@ -68,12 +72,13 @@ def capture(
         raise ValueError("model: has no layers to measure")
     recorder = _Recorder()
     with recorder.attached(leaves):
-        model(x, training=False)
+        with _scope(state):
+            model(x, training=False)
         records = list(recorder.records)
         gradients = variable_gradients = None
         if loss_fn is not None:
             gradients, variable_gradients = _gradients(
-                model, x, y, loss_fn, recorder, records, list(variables)
+                model, x, y, loss_fn, recorder, records, list(variables), list(state or ())
             )
 
     order = {id(layer): position for position, layer in enumerate(leaves)}
@@ -164,6 +169,7 @@ def _gradients(
     recorder: _Recorder,
     records: list[tuple[keras.layers.Layer, list[Any]]],
     variables: list[keras.Variable],
+    state: list[tuple[keras.Variable, Any]],
 ) -> tuple[list[list[Any]], list[Any]]:
     """d loss / d (each recorded output), as zero probes added to the outputs; d loss / d vars."""
     specs = [
@@ -174,11 +180,13 @@ def _gradients(
     def loss_of(probes: list[list[Any]], values: list[Any] | None = None) -> Any:
         recorder.records.clear()
         recorder.probes = probes
-        scope: Any = contextlib.nullcontext()
+        mapping = state
         if values is not None:
-            scope = keras.StatelessScope(state_mapping=list(zip(variables, values, strict=True)))
+            varied = {id(variable) for variable in variables}
+            mapping = [pair for pair in state if id(pair[0]) not in varied]
+            mapping += list(zip(variables, values, strict=True))
         try:
-            with scope:
+            with _scope(mapping):
                 prediction = model(x, training=False)
         finally:
             recorder.probes = None
@@ -205,7 +213,8 @@ def _gradients(
         import jax
 
         if variables:
-            values = [variable.value for variable in variables]
+            given = {id(variable): value for variable, value in state}
+            values = [given.get(id(variable), variable.value) for variable in variables]
             grads, variable_grads = jax.grad(loss_of, argnums=(0, 1))(zeros(), values)
         else:
             grads, variable_grads = jax.grad(loss_of)(zeros()), []
@@ -235,6 +244,12 @@ def _gradients(
         for g, variable in zip(variable_grads, variables, strict=True)
     ]
     return output_grads, variable_grads
+
+
+def _scope(state: Sequence[tuple[keras.Variable, Any]] | None) -> Any:
+    if not state:
+        return contextlib.nullcontext()
+    return keras.StatelessScope(state_mapping=list(state))
 
 
 def _unflatten(flat: Sequence[Any], like: list[list[Any]]) -> list[list[Any]]:
