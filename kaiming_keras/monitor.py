@@ -33,6 +33,7 @@ import numpy as np
 from kaiming_keras.capture import (
     capture,
     check_inputs,
+    first_sample,
     is_float,
     leaf_layers,
     resolve_loss,
@@ -180,14 +181,21 @@ class SignalMonitor(keras.callbacks.Callback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         model = self.model
-        self._x, self._y = self._probe if self._probe is not None else _training_batch(model)
-        _check_probe(model, self._x)
+        training = None
+        if self._probe is None or not model.built:
+            training = _training_batch(model, required=self._probe is None)
+        self._x, self._y = self._probe if self._probe is not None else training
+        _check_probe(model, self._x, None if training is None else training[0])
+        if self._y is not None and _batch_size(self._y) != _batch_size(self._x):
+            raise ValueError(
+                f"probe: x has {_batch_size(self._x)} samples but y has {_batch_size(self._y)}"
+            )
         self._loss_fn = None if self._y is None else resolve_loss(model, self.loss)
         self._relu_fed = _dead_units_apply(model)
         self._warned = set()
         optimizer = getattr(model, "optimizer", None)
         iterations = getattr(optimizer, "iterations", None)
-        self._step = 0 if iterations is None else int(keras.ops.convert_to_numpy(iterations))
+        self._step = 0 if iterations is None else int(np.asarray(iterations.numpy()))
         if self.log_dir is not None and self._writer is None:
             from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
@@ -241,7 +249,16 @@ class SignalMonitor(keras.callbacks.Callback):
             or measurement.loss_fn is not self._loss_fn
         ):
             self._measurement = _Measurement(model, self._loss_fn, self._relu_fed)
-        rows = self._measurement(self._x, self._y, step)
+        first = not self.history
+        try:
+            rows = self._measurement(self._x, self._y, step)
+        except Exception as error:
+            if not first:
+                raise
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise ValueError(
+                f"probe: the model or its loss cannot run on it ({type(error).__name__}: {detail})"
+            ) from error
         self.history.extend(rows)
         if self._writer is not None:
             self._write(rows, step)
@@ -481,7 +498,7 @@ def _split_probe(probe: Any) -> tuple[Any, Any]:
     return x, None if y is None else keras.tree.map_structure(np.asarray, y)
 
 
-def _training_batch(model: keras.Model) -> tuple[Any, Any]:
+def _training_batch(model: keras.Model, *, required: bool) -> tuple[Any, Any] | None:
     """A batch of the data ``model.fit`` is iterating, read without disturbing the training.
 
     Keras does not pass the data to callbacks: this finds ``fit``'s epoch iterator on the call
@@ -500,6 +517,8 @@ def _training_batch(model: keras.Model) -> tuple[Any, Any]:
             frame = frame.f_back
     finally:
         del frame
+    if not required:
+        return None
     raise ValueError(
         "probe: none given and no training data found (it is read from Model.fit); "
         "pass SignalMonitor(probe=(x, y))"
@@ -526,16 +545,20 @@ def _first_batch(adapter: Any) -> Any:
             torch.random.set_rng_state(torch_state)
 
 
-def _check_probe(model: keras.Model, x: Any) -> None:
-    """A one-line ValueError unless ``x`` fits the model's inputs."""
+def _check_probe(model: keras.Model, x: Any, reference: Any) -> None:
+    """A one-line ValueError unless ``x`` fits the model's inputs (or the training data's)."""
     try:
         inputs = model.inputs
     except (AttributeError, ValueError):
         inputs = None
-    leaves = keras.tree.flatten(x)
     if inputs:
-        shapes = [tuple(np.shape(leaf)) for leaf in leaves]
         expected = [tuple(tensor.shape) for tensor in inputs]
+    elif reference is not None:
+        expected = [(None, *np.shape(leaf)[1:]) for leaf in keras.tree.flatten(reference)]
+    else:
+        expected = None
+    if expected is not None:
+        shapes = [tuple(np.shape(leaf)) for leaf in keras.tree.flatten(x)]
         fits = len(shapes) == len(expected) and all(
             len(got) == len(want)
             and all(w is None or w == g for g, w in zip(got, want, strict=True))
@@ -545,14 +568,12 @@ def _check_probe(model: keras.Model, x: Any) -> None:
             shown = shapes[0] if len(shapes) == 1 else shapes
             want = expected[0] if len(expected) == 1 else expected
             raise ValueError(f"probe: expected inputs of shape {want}, got {shown}")
-        return
-    try:
-        model(keras.tree.map_structure(lambda leaf: leaf[:1], x), training=False)
-    except Exception as error:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise ValueError(
-            f"probe: the model cannot run on it ({type(error).__name__}: {detail})"
-        ) from None
+    if not model.built:
+        model(first_sample(x if reference is None else reference), training=False)
+
+
+def _batch_size(value: Any) -> int:
+    return int(np.shape(keras.tree.flatten(value)[0])[0])
 
 
 def _tag_name(layer: str) -> str:
