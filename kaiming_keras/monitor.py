@@ -199,7 +199,8 @@ class SignalMonitor(keras.callbacks.Callback):
         if self.log_dir is not None and self._writer is None:
             from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-            self._writer = EventFileWriter(str(self.log_dir / RUN))
+            # Its own thread writes every few seconds: a record never waits for the disk.
+            self._writer = EventFileWriter(str(self.log_dir / RUN), flush_secs=5)
         self._record(model)
 
     def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
@@ -291,7 +292,6 @@ class SignalMonitor(keras.callbacks.Callback):
             wall_time=time.time(), step=step, summary=summary_pb2.Summary(value=values)
         )
         self._writer.add_event(event)
-        self._writer.flush()
 
     def _diagnose(self, rows: list[SignalRecord], step: int) -> list[str]:
         """The messages for the problems these rows show that were not reported yet."""

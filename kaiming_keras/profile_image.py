@@ -17,10 +17,9 @@ Panel = tuple[str, bool]
 
 _WIDTH, _HEIGHT = 260, 170  # one panel, in pixels
 _LEFT, _RIGHT, _TOP, _BOTTOM = 44, 10, 30, 24
-_LINE = (31, 119, 180)
-_GRID = (225, 225, 225)
-_AXES = (90, 90, 90)
-_TEXT = (20, 20, 20)
+# A palette image (one byte a pixel) encodes three times faster than RGB.
+_PALETTE = [(255, 255, 255), (31, 119, 180), (225, 225, 225), (90, 90, 90), (20, 20, 20)]
+_BACKGROUND, _LINE, _GRID, _AXES, _TEXT = range(len(_PALETTE))
 
 
 def profile_png(
@@ -30,7 +29,8 @@ def profile_png(
     from PIL import Image, ImageDraw
 
     width, height = _WIDTH * len(panels), _HEIGHT + 16
-    image = Image.new("RGB", (width, height), "white")
+    image = Image.new("P", (width, height), _BACKGROUND)
+    image.putpalette([channel for color in _PALETTE for channel in color])
     draw = ImageDraw.Draw(image)
     font = _font()
     draw.text((6, 2), title, fill=_TEXT, font=font)
