@@ -172,9 +172,9 @@ class SignalMonitor(keras.callbacks.Callback):
         self._loss_fn: Any = None
         self._relu_fed: dict[str, bool] = {}
         self._measurement: _Measurement | None = None
-        self._step = 0
+        self._step = 0  # training steps done (the optimizer's iterations)
+        self._base = 0  # the steps done before the current epoch
         self._next = 0
-        self._batch_begin = 0
         self._warned: set[str] = set()
 
     # --- Keras callback hooks --------------------------------------------------------------
@@ -193,9 +193,7 @@ class SignalMonitor(keras.callbacks.Callback):
         self._loss_fn = None if self._y is None else resolve_loss(model, self.loss)
         self._relu_fed = _dead_units_apply(model)
         self._warned = set()
-        optimizer = getattr(model, "optimizer", None)
-        iterations = getattr(optimizer, "iterations", None)
-        self._step = 0 if iterations is None else int(np.asarray(iterations.numpy()))
+        self._base = self._step = _iterations(model)
         if self.log_dir is not None and self._writer is None:
             from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
@@ -203,17 +201,20 @@ class SignalMonitor(keras.callbacks.Callback):
             self._writer = EventFileWriter(str(self.log_dir / RUN), flush_secs=5)
         self._record(model)
 
+    # The batch-begin hook, not batch-end: a callback with a batch-end hook makes Keras convert
+    # the logs after every step on the training thread (no async dispatch), a cost even when
+    # nothing is recorded. ``batch`` is the number of steps already done in this epoch.
     def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self._batch_begin = batch
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        # With steps_per_execution > 1, one call covers steps batch_begin..batch.
-        self._step += max(batch - self._batch_begin + 1, 1)
+        self._step = self._base + batch
         if self._step >= self._next:
             self._record(self.model)
 
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._base = self._step = _iterations(self.model)
+
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         try:
+            self._step = _iterations(self.model)
             if not self.history or self.history[-1].step != self._step:
                 self._record(self.model)
         finally:
@@ -443,6 +444,11 @@ def _flat_floats(tensors: Sequence[Any]) -> Any:
     if not parts:
         return keras.ops.convert_to_tensor([math.nan], dtype="float32")
     return parts[0] if len(parts) == 1 else keras.ops.concatenate(parts)
+
+
+def _iterations(model: keras.Model) -> int:
+    iterations = getattr(getattr(model, "optimizer", None), "iterations", None)
+    return 0 if iterations is None else int(np.asarray(iterations.numpy()))
 
 
 def _kernels(layer: keras.layers.Layer) -> list[keras.Variable]:
