@@ -10,7 +10,8 @@ of ``--epochs`` epochs that alternate between the two, so a slow spell on a shar
 both. The monitor writes its TensorBoard files and images to a temporary directory, as it would
 in use. The table shows the median steps per second and their ratio (wall clock, and process CPU
 time, which a busy shared machine disturbs less), the share of the monitored fits' wall time
-spent inside the monitor's hooks (clocked directly: the figure noise cannot hide), and the
+spent inside the monitor's hooks (clocked directly, after the queued steps have finished: the
+figure that noise cannot hide), and the
 one-off compile of the measurement (the first start-of-training record less a later one).
 Run it with KERAS_BACKEND set to compare backends.
 """
@@ -77,6 +78,10 @@ class TimedMonitor(SignalMonitor):
         self.begin_seconds.append(self._clocked(super().on_train_begin, logs))
 
     def on_train_batch_begin(self, batch, logs=None) -> None:
+        if self._base + batch >= self._next:
+            # JAX dispatches steps asynchronously: let the queued steps finish off the clock, or
+            # their compute would be counted as the record's.
+            keras.ops.convert_to_numpy(self.model.optimizer.iterations.value)
         self._clocked(super().on_train_batch_begin, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None) -> None:
