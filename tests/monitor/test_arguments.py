@@ -81,3 +81,13 @@ def test_plot_needs_a_png_and_a_record(tmp_path):
         monitor.plot(tmp_path / "a.png")
     with pytest.raises(ValueError, match=r"^path: expected a file name ending in .png"):
         monitor.plot(tmp_path / "a.svg")
+
+
+def test_exported_from_the_package():
+    import kaiming_keras
+    from kaiming_keras import monitor
+
+    assert kaiming_keras.SignalMonitor is monitor.SignalMonitor
+    assert kaiming_keras.SignalWarning is monitor.SignalWarning
+    assert issubclass(kaiming_keras.SignalWarning, UserWarning)
+    assert issubclass(kaiming_keras.SignalMonitor, keras.callbacks.Callback)
