@@ -2,7 +2,8 @@
 
 ``SignalMonitor`` is a Keras callback. At the start of training and every ``every_n_steps``
 training steps it runs one fixed probe batch through the model with ``kaiming_keras.capture``
-(the machinery behind ``variance_report``), outside the compiled training step, and records for
+(the machinery behind ``variance_report``), compiled once into its own function, outside the
+training step (which is not changed), and records for
 every kernel layer the statistics He et al. (2015) reason about. It writes them to TensorBoard,
 keeps them in ``history``, and warns (``SignalWarning``) when they show the failure Kaiming
 initialization prevents.
@@ -111,8 +112,9 @@ class SignalMonitor(keras.callbacks.Callback):
             history in memory only.
         every_n_steps: record every this many training steps (a positive int).
         probe: the batch to measure on: inputs, or ``(x, y)`` (or ``(x, y, sample_weight)``,
-            the weights unused) for the gradient figures. None takes the first batch of the
-            training data given to ``fit``.
+            the weights unused) for the gradient figures. None takes a batch of the data given
+            to ``fit`` (the first of a fresh pass over it; for a generator, the batch Keras
+            peeked), without changing the training.
         loss: the loss for the gradients; None uses the model's compiled loss.
         signal_factor: warn when the last kernel layer's output std is more than this factor
             above or below the first's.
