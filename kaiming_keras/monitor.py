@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,7 +92,8 @@ class SignalMonitor(keras.callbacks.Callback):
     With ``log_dir``, they are written as TensorBoard event files in ``log_dir/signals`` (one
     scalar per statistic and layer, tagged ``"<statistic>/<depth>_<layer>"``, the first-to-last
     factors under ``"signal/"``, and an image of the depth profile, tag ``"profile"``, at every
-    record), with TensorBoard's own writer: the files are the same on every backend.
+    record), with TensorBoard's record writer and protos and no TensorFlow: the files are the same
+    on every backend.
 
     A `SignalWarning` is issued, once per problem and training run, when the output std changes
     by more than ``signal_factor`` from the first kernel layer to the last, when more than
@@ -197,10 +197,9 @@ class SignalMonitor(keras.callbacks.Callback):
         self._warned = set()
         self._base = self._step = _iterations(model)
         if self.log_dir is not None and self._writer is None:
-            from tensorboard.summary.writer.event_file_writer import EventFileWriter
+            from kaiming_keras.events import EventWriter
 
-            # Its own thread writes every few seconds: a record never waits for the disk.
-            self._writer = EventFileWriter(str(self.log_dir / RUN), flush_secs=5)
+            self._writer = EventWriter(self.log_dir / RUN)
         self._record(model)
 
     # The batch-begin hook, not batch-end: a callback with a batch-end hook makes Keras convert
@@ -270,7 +269,7 @@ class SignalMonitor(keras.callbacks.Callback):
             warnings.warn(message, SignalWarning, stacklevel=2)
 
     def _write(self, rows: list[SignalRecord], step: int) -> None:
-        from tensorboard.compat.proto import event_pb2, summary_pb2
+        from tensorboard.compat.proto import summary_pb2
 
         digits = max(2, len(str(len(rows))))
         values = []
@@ -291,10 +290,7 @@ class SignalMonitor(keras.callbacks.Callback):
                 height=height, width=width, colorspace=3, encoded_image_string=png
             )
             values.append(summary_pb2.Summary.Value(tag=PROFILE_TAG, image=image))
-        event = event_pb2.Event(
-            wall_time=time.time(), step=step, summary=summary_pb2.Summary(value=values)
-        )
-        self._writer.add_event(event)
+        self._writer.add_summary(summary_pb2.Summary(value=values), step)
 
     def _diagnose(self, rows: list[SignalRecord], step: int) -> list[str]:
         """The messages for the problems these rows show that were not reported yet."""

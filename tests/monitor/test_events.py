@@ -114,7 +114,7 @@ def test_event_files_on_other_backends(tmp_path, backend, tensorflow):
     data_ = json.loads(result.stdout.strip().splitlines()[-1])
     assert data_["backend"] == backend
     if tensorflow == "no-tensorflow":
-        assert data_["tensorflow"] is False
+        assert data_["tensorflow"] is False  # the writer needs no TensorFlow
     assert data_["steps"] == [0, 4, 8, 12]
     check_log(tmp_path, [0, 4, 8, 12])
     logged = scalar_values(tmp_path / "signals", "output_std/01_hidden")
