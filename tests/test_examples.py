@@ -116,6 +116,17 @@ def test_train_deep_plain_net_monitor(tmp_path):
     assert final["GlorotUniform-seed0"] < 0.05 < 0.2 < final["KaimingNormal-seed0"]
 
 
+def test_signal_monitor_defaults():
+    stdout = run_example(
+        "signal_monitor_defaults.py", "--epochs", "1", "--seeds", "0", "--depth", "12",
+        "--width", "32",
+    )  # fmt: skip
+    rows = table_rows(stdout)
+    at_start = {name: leading_number(cells[0]) for name, cells in rows.items()}
+    # 12 Glorot ReLU layers lose 0.707 each (~64x); Kaiming holds the signal.
+    assert at_start["GlorotUniform"] > 10 * at_start["KaimingNormal"]
+
+
 def test_lint_demo_model_builds():
     stdout = run_example("lint_demo/model.py")
     assert "lint_demo" in stdout and "head" in stdout
