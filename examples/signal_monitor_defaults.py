@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
                           callbacks=[monitor])  # fmt: skip
             results.append(figures(monitor.history))
         cells = [
-            f"{min(r[key] for r in results):.3g}-{max(r[key] for r in results):.3g}"
+            f"{min(r[key] for r in results):.3g} to {max(r[key] for r in results):.3g}"
             for key in ("std0", "std", "gradient", "dead")
         ]
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
