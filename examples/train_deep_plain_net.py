@@ -11,13 +11,19 @@ Prints a markdown table with the median (and min-max over seeds) of the final te
 training loss, and draws the median training-loss and test-accuracy curves to a PNG.
 
     python examples/train_deep_plain_net.py --out docs/figures/train_deep_plain_net.png
+
+With ``--monitor LOGDIR`` every run also carries a ``kaiming_keras.SignalMonitor`` that logs the
+per-layer signal to ``LOGDIR/<initializer>-seed<seed>`` for TensorBoard (``tensorboard --logdir
+LOGDIR``) and prints its ``SignalWarning``s; ``examples/plot_signal_logs.py LOGDIR`` draws them.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import sys
 import time
+import warnings
 from pathlib import Path
 
 import keras
@@ -25,7 +31,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from kaiming_keras import KaimingNormal
+from kaiming_keras import KaimingNormal, SignalMonitor, SignalWarning
 
 INITIALIZERS = {
     "KaimingNormal": lambda seed: KaimingNormal(seed=seed),
@@ -52,23 +58,29 @@ def load_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
 
 
 def build_plain_net(inputs: int, depth: int, width: int, make_initializer, seed: int):
-    """``depth`` ReLU Dense layers then a linear output; layer i draws with seed ``seed*1000+i``."""
+    """``depth`` ReLU Dense layers ("relu_1"...) then a linear output ("logits").
+
+    Layer i draws with seed ``seed*1000+i``.
+    """
     model = keras.Sequential([keras.Input((inputs,))])
     for index in range(depth):
         model.add(
             keras.layers.Dense(
-                width, activation="relu", kernel_initializer=make_initializer(seed * 1000 + index)
+                width,
+                activation="relu",
+                kernel_initializer=make_initializer(seed * 1000 + index),
+                name=f"relu_{index + 1}",
             )
         )
-    model.add(keras.layers.Dense(CLASSES, kernel_initializer=make_initializer(seed * 1000 + depth)))
+    initializer = make_initializer(seed * 1000 + depth)
+    model.add(keras.layers.Dense(CLASSES, kernel_initializer=initializer, name="logits"))
     return model
 
 
-def train_one(
-    data, make_initializer, seed: int, args: argparse.Namespace
-) -> dict[str, list[float]]:
+def train_one(data, name: str, seed: int, args: argparse.Namespace) -> dict[str, list[float]]:
     """Train one net; returns per-epoch training loss, test loss and test accuracy."""
     x_train, x_test, y_train, y_test = data
+    make_initializer = INITIALIZERS[name]
     keras.utils.set_random_seed(seed)  # the shuffling order
     model = build_plain_net(x_train.shape[1], args.depth, args.width, make_initializer, seed)
     model.compile(
@@ -76,14 +88,28 @@ def train_one(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    history = model.fit(
-        x_train,
-        y_train,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        validation_data=(x_test, y_test),
-        verbose=0,
-    ).history
+    callbacks = []
+    if args.monitor is not None:
+        log_dir = args.monitor / f"{name}-seed{seed}"
+        callbacks.append(SignalMonitor(log_dir=log_dir, every_n_steps=args.monitor_every))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SignalWarning)
+        history = model.fit(
+            x_train,
+            y_train,
+            batch_size=args.batch_size,
+            epochs=args.epochs,
+            validation_data=(x_test, y_test),
+            verbose=0,
+            callbacks=callbacks,
+        ).history
+    for warning in caught:
+        if issubclass(warning.category, SignalWarning):
+            print(f"{name} seed {seed}: SignalWarning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     return {
         "loss": history["loss"],
         "test_loss": history["val_loss"],
@@ -166,8 +192,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=Path("train_deep_plain_net.png"))
     parser.add_argument("--table", type=Path, help="also write the markdown table to this file")
+    parser.add_argument(
+        "--monitor",
+        type=Path,
+        metavar="LOGDIR",
+        help="log every run's per-layer signal with SignalMonitor to LOGDIR/<init>-seed<seed>",
+    )
+    parser.add_argument(
+        "--monitor-every", type=int, default=100, help="SignalMonitor's every_n_steps"
+    )
     args = parser.parse_args(argv)
-    for name in ("depth", "width", "epochs", "batch_size"):
+    for name in ("depth", "width", "epochs", "batch_size", "monitor_every"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.lr <= 0:
@@ -180,8 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     data = load_data()
     results = {
-        name: [train_one(data, INITIALIZERS[name], seed, args) for seed in args.seeds]
-        for name in args.inits
+        name: [train_one(data, name, seed, args) for seed in args.seeds] for name in args.inits
     }
     table = markdown_table(results)
     plot(results, args.out, args)

@@ -42,12 +42,16 @@ _LAZY = {
     "initialize": "kaiming_keras.model",
     "audit": "kaiming_keras.model",
     "variance_report": "kaiming_keras.diagnostics",
+    "SignalMonitor": "kaiming_keras.monitor",
+    "SignalWarning": "kaiming_keras.monitor",
 }
 _KERAS3_NAMES = frozenset({"KaimingNormal", "KaimingUniform", *_LAZY})
 
 __all__ = [
     "KaimingNormal",
     "KaimingUniform",
+    "SignalMonitor",
+    "SignalWarning",
     "__version__",
     "audit",
     "calculate_gain",

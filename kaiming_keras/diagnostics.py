@@ -5,19 +5,8 @@ variance of that layer's output over the batch and all output units. With ``y`` 
 backward pass and records the variance of the gradient of the loss with respect to each layer's
 output: the quantity He et al. (2015) analyse for the backward signal.
 
-How layer outputs are captured: for the duration of the measurement, every leaf layer's ``call``
-is wrapped (on the instance, then restored) so that its output is recorded as the model runs
-eagerly. This works the same for Sequential, functional and subclassed models, on every Keras 3
-backend, and needs no rebuilt "probe" model. The gradient with respect to a layer's output is the
-gradient with respect to a zero tensor added to that output, taken with the backend's own autodiff
-(TensorFlow ``GradientTape``, ``jax.grad``, ``torch.autograd.grad``).
-
-Limits: nested models are expanded into their layers, but a layer that calls other layers inside
-its own ``call`` (e.g. ``MultiHeadAttention``) is one row. A layer called several times (a shared
-layer) gives one row per call. Layers that the forward pass never calls have no row. Rows follow
-the model's layer order (``model.layers``, nested models expanded in place), which for Sequential
-and functional models is the order the signal flows; for a subclassed model it is the order in
-which ``__init__`` assigned the layers.
+How outputs and gradients are captured, and what is seen (nested models, shared layers,
+subclassed models): see ``kaiming_keras.capture``, shared with ``SignalMonitor``.
 """
 
 from __future__ import annotations
@@ -29,7 +18,8 @@ from pathlib import Path
 from typing import Any, overload
 
 import keras
-import numpy as np
+
+from kaiming_keras.capture import capture, check_inputs, resolve_loss, variance
 
 
 @dataclass(frozen=True)
@@ -166,228 +156,25 @@ def variance_report(
     """
     if not isinstance(model, keras.Model):
         raise ValueError(f"model: expected a keras.Model, got {type(model).__name__}")
-    _check_inputs("x", x)
+    check_inputs("x", x)
     loss_fn = None
     if y is not None:
-        _check_inputs("y", y)
-        loss_fn = _resolve_loss(model, loss)
+        check_inputs("y", y)
+        loss_fn = resolve_loss(model, loss)
     elif loss is not None:
         raise ValueError("loss: only used with targets; pass y as well")
-    if not model.built:
-        model(_first_sample(x), training=False)
-
-    leaves = _leaf_layers(model)
-    if not leaves:
-        raise ValueError("model: has no layers to measure")
-    recorder = _Recorder()
-    with recorder.attached(leaves):
-        model(x, training=False)
-        records = list(recorder.records)
-        gradients = None
-        if loss_fn is not None:
-            gradients = _output_gradients(model, x, y, loss_fn, recorder, records)
-
-    order = {id(layer): position for position, layer in enumerate(leaves)}
-    calls: dict[int, int] = {}
-    rows = []
-    for index, (layer, output) in enumerate(records):
-        calls[id(layer)] = calls.get(id(layer), 0) + 1
-        name = layer.name if calls[id(layer)] == 1 else f"{layer.name} (call {calls[id(layer)]})"
-        gradient = None if gradients is None else _variance(gradients[index])
-        rows.append(
-            (
-                order[id(layer)],
-                index,
-                VarianceRow(name, type(layer).__name__, _variance(output), gradient),
+    measured = capture(model, x, y, loss_fn)
+    return VarianceReport(
+        [
+            VarianceRow(
+                call.name,
+                type(call.layer).__name__,
+                variance(call.outputs),
+                None if call.gradients is None else variance(call.gradients),
             )
-        )
-    rows.sort(key=lambda item: (item[0], item[1]))
-    return VarianceReport([row for _, _, row in rows])
-
-
-class _Recorder:
-    """Wraps leaf layers' ``call`` to record outputs, and to add the zero probes for gradients."""
-
-    def __init__(self) -> None:
-        self.records: list[tuple[keras.layers.Layer, list[Any]]] = []
-        self.probes: list[list[Any]] | None = None
-
-    def attached(self, layers: Sequence[keras.layers.Layer]) -> _Attached:
-        return _Attached(self, layers)
-
-    def wrap(self, layer: keras.layers.Layer, original: Callable[..., Any]) -> Callable[..., Any]:
-        def recording_call(*args: Any, **kwargs: Any) -> Any:
-            output = original(*args, **kwargs)
-            flat = keras.tree.flatten(output)
-            if self.probes is not None:
-                probes = self.probes[len(self.records)]
-                flat = [
-                    tensor if probe is None else tensor + probe
-                    for tensor, probe in zip(flat, probes, strict=True)
-                ]
-                output = keras.tree.pack_sequence_as(output, flat)
-            self.records.append((layer, flat))
-            return output
-
-        return recording_call
-
-
-class _Attached:
-    """Context manager: instance-level ``call`` wrappers in, and back out even on error."""
-
-    # Quantized layers run ``quantized_call`` instead of ``call``.
-    _METHODS = ("call", "quantized_call")
-
-    def __init__(self, recorder: _Recorder, layers: Sequence[keras.layers.Layer]) -> None:
-        self.recorder = recorder
-        self.layers = layers
-        self.saved: list[tuple[keras.layers.Layer, str, Any]] = []
-
-    def __enter__(self) -> _Recorder:
-        for layer in self.layers:
-            for method in self._METHODS:
-                if method == "quantized_call" and getattr(layer, "quantization_mode", None) is None:
-                    continue
-                self.saved.append((layer, method, layer.__dict__.get(method)))
-                object.__setattr__(layer, method, self.recorder.wrap(layer, getattr(layer, method)))
-        return self.recorder
-
-    def __exit__(self, *exc: object) -> None:
-        for layer, method, previous in reversed(self.saved):
-            if previous is None:
-                object.__delattr__(layer, method)
-            else:
-                object.__setattr__(layer, method, previous)
-        self.saved.clear()
-
-
-def _leaf_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """Every layer of ``model`` that is not a model itself, nested models expanded, each once."""
-    leaves: dict[int, keras.layers.Layer] = {}
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            for inner in _leaf_layers(layer):
-                leaves.setdefault(id(inner), inner)
-        elif not isinstance(layer, keras.layers.InputLayer):
-            leaves.setdefault(id(layer), layer)
-    return list(leaves.values())
-
-
-def _output_gradients(
-    model: keras.Model,
-    x: Any,
-    y: Any,
-    loss_fn: Callable[..., Any],
-    recorder: _Recorder,
-    records: list[tuple[keras.layers.Layer, list[Any]]],
-) -> list[list[Any]]:
-    """d loss / d (each recorded output), as zero probes added to the outputs."""
-    specs = [
-        [(tuple(tensor.shape), tensor.dtype) if _is_float(tensor) else None for tensor in flat]
-        for _, flat in records
-    ]
-
-    def loss_of(probes: list[list[Any]]) -> Any:
-        recorder.records.clear()
-        recorder.probes = probes
-        try:
-            prediction = model(x, training=False)
-        finally:
-            recorder.probes = None
-        return keras.ops.mean(loss_fn(y, prediction))
-
-    def zeros() -> list[list[Any]]:
-        return [[None if spec is None else keras.ops.zeros(*spec) for spec in row] for row in specs]
-
-    backend = keras.backend.backend()
-    flat_probes: list[Any]
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        probes = zeros()
-        flat_probes = [p for row in probes for p in row if p is not None]
-        with tf.GradientTape() as tape:
-            tape.watch(flat_probes)
-            value = loss_of(probes)
-        grads = _unflatten(tape.gradient(value, flat_probes), probes)
-    elif backend == "jax":
-        import jax
-
-        grads = jax.grad(loss_of)(zeros())
-    elif backend == "torch":
-        import torch
-
-        probes = zeros()
-        flat_probes = [p.requires_grad_() for row in probes for p in row if p is not None]
-        value = loss_of(probes)
-        grads = _unflatten(torch.autograd.grad(value, flat_probes, allow_unused=True), probes)
-    else:
-        raise ValueError(
-            f"y: gradients need the tensorflow, jax or torch backend, not {backend!r}; "
-            "call without y for the forward pass only"
-        )
-    # A probe the loss does not depend on has no gradient: it is zero.
-    return [
-        [keras.ops.zeros(*spec) if g is None and spec is not None else g for g, spec in pair]
-        for pair in (zip(row, srow, strict=True) for row, srow in zip(grads, specs, strict=True))
-    ]
-
-
-def _unflatten(flat: Sequence[Any], like: list[list[Any]]) -> list[list[Any]]:
-    """Put per-probe gradients back into the per-row layout (``None`` where no probe)."""
-    values = iter(flat)
-    return [[None if p is None else next(values) for p in row] for row in like]
-
-
-def _resolve_loss(model: keras.Model, loss: Any) -> Callable[..., Any]:
-    if loss is None:
-        loss = getattr(model, "loss", None)
-        if loss is None:
-            raise ValueError("loss: the model is not compiled with a loss; pass loss=")
-        if isinstance(loss, dict | list | tuple):
-            raise ValueError("loss: the model has one loss per output; pass a single loss=")
-    if isinstance(loss, str):
-        try:
-            return keras.losses.get(loss)
-        except ValueError:
-            raise ValueError(f"loss: unknown Keras loss {loss!r}") from None
-    if callable(loss):
-        return loss
-    raise ValueError(f"loss: expected a loss name or a callable, got {type(loss).__name__}")
-
-
-def _check_inputs(name: str, value: Any) -> None:
-    if value is None:
-        raise ValueError(f"{name}: expected an array (or a list/dict of arrays), got None")
-    for leaf in keras.tree.flatten(value):
-        shape = getattr(leaf, "shape", None)
-        if shape is None:
-            shape = np.shape(leaf)
-        if len(shape) == 0 or shape[0] == 0:
-            raise ValueError(
-                f"{name}: expected a batch with at least one sample, got shape {tuple(shape)}"
-            )
-
-
-def _first_sample(x: Any) -> Any:
-    return keras.tree.map_structure(lambda leaf: leaf[:1], x)
-
-
-def _is_float(tensor: Any) -> bool:
-    dtype = keras.backend.standardize_dtype(tensor.dtype)
-    return "float" in dtype
-
-
-def _variance(tensors: list[Any]) -> float:
-    """Population variance over every element of every float tensor of one layer output."""
-    arrays = [
-        np.asarray(keras.ops.convert_to_numpy(t), dtype=np.float64).ravel()
-        for t in tensors
-        if t is not None and _is_float(t)
-    ]
-    if not arrays:
-        return math.nan
-    return float(np.var(np.concatenate(arrays)))
+            for call in measured.calls
+        ]
+    )
 
 
 def _number(value: float | None) -> str:

@@ -17,7 +17,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 pytestmark = pytest.mark.slow
 
 
-def run_example(script: str, *args: str | Path) -> str:
+def run_example(script: str, *args: str | Path, stderr: list[str] | None = None) -> str:
     env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     result = subprocess.run(
@@ -29,6 +29,8 @@ def run_example(script: str, *args: str | Path) -> str:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    if stderr is not None:
+        stderr.append(result.stderr)
     return result.stdout
 
 
@@ -91,6 +93,38 @@ def test_train_deep_plain_net(tmp_path):
     assert loss["KaimingNormal"] < loss["GlorotUniform"] - 0.3
     assert accuracy["GlorotUniform"] < 0.25  # stalled near chance (0.1)
     assert accuracy["KaimingNormal"] > accuracy["GlorotUniform"] + 0.2
+
+
+def test_train_deep_plain_net_monitor(tmp_path):
+    logs, errors = tmp_path / "logs", []
+    run_example(
+        "train_deep_plain_net.py",
+        "--depth", "16", "--width", "32", "--epochs", "2", "--seeds", "0",
+        "--out", tmp_path / "training.png", "--monitor", logs, "--monitor-every", "20",
+        stderr=errors,
+    )  # fmt: skip
+    warned = [line for line in errors[0].splitlines() if "SignalWarning" in line]
+    assert warned and all(line.startswith("GlorotUniform seed 0:") for line in warned), warned
+    assert any("signal shrinks" in line for line in warned)
+    assert {path.name for path in logs.iterdir()} == {"KaimingNormal-seed0", "GlorotUniform-seed0"}
+
+    out = tmp_path / "signals.png"
+    rows = table_rows(run_example("plot_signal_logs.py", logs, "--out", out))
+    assert_png(out)
+    # The logged figures: Glorot's output std collapses by 0.707 a layer, Kaiming's holds.
+    final = {name: leading_number(cells[-1]) for name, cells in rows.items()}
+    assert final["GlorotUniform-seed0"] < 0.05 < 0.2 < final["KaimingNormal-seed0"]
+
+
+def test_signal_monitor_defaults():
+    stdout = run_example(
+        "signal_monitor_defaults.py", "--epochs", "1", "--seeds", "0", "--depth", "12",
+        "--width", "32",
+    )  # fmt: skip
+    rows = table_rows(stdout)
+    at_start = {name: leading_number(cells[0]) for name, cells in rows.items()}
+    # 12 Glorot ReLU layers lose 0.707 each (~64x); Kaiming holds the signal.
+    assert at_start["GlorotUniform"] > 10 * at_start["KaimingNormal"]
 
 
 def test_lint_demo_model_builds():
