@@ -181,6 +181,24 @@ class ModuleIndex:
     name_calls: dict[str, list[cst.Call]]  # identifier -> the calls `identifier(...)`
     loop_values: set[int]  # ids of values assigned inside a loop body (a new one per pass)
 
+    def bindings_of(self, name: str) -> Iterator[Binding]:
+        """Every binding of ``name`` in every scope of the module (``global``, ``del``,
+        comprehension and ``with``/``for``/``except`` targets included, as unknown bindings)."""
+        scopes = [self.module_scope, *self.scopes.values()]
+        scopes.extend(info.scope for info in self.classes.values())
+        for scope in scopes:
+            yield from scope.bindings.get(name, ())
+
+    def only_imports(self, name: str, qualname: str) -> bool:
+        """Whether every binding of ``name`` anywhere in the module imports ``qualname``."""
+        expected = symbols.canonical(qualname)
+        return all(
+            binding.kind is BindingKind.IMPORT
+            and binding.qualname is not None
+            and symbols.canonical(binding.qualname) == expected
+            for binding in self.bindings_of(name)
+        )
+
 
 # --- Walking ---------------------------------------------------------------------------------
 
