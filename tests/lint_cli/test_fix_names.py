@@ -43,6 +43,13 @@ def module(*lines: str) -> str:
         "from kaiming_keras import KaimingNormal\ndel KaimingNormal",
         "from kaiming_keras import KaimingNormal\ndef g():\n    global KaimingNormal\n    KaimingNormal = 1",
         "from kaiming_keras import *\nKaimingNormal = 1",
+        # An import the rest of the file rebinds somewhere is not reused either.
+        "from kaiming_keras import KaimingNormal\nclass C:\n    KaimingNormal = 1",
+        "from kaiming_keras import KaimingNormal\ndef f(KaimingNormal): pass",
+        "from kaiming_keras import KaimingNormal\nKaimingNormal, x = 1, 2",
+        "from kaiming_keras import KaimingNormal\nmatch 1:\n    case KaimingNormal:\n        pass",
+        "from kaiming_keras import KaimingNormal\nq = [1 for KaimingNormal in ()]",
+        "from kaiming_keras import KaimingNormal\nimport os as KaimingNormal",
     ],
 )
 def test_a_name_bound_to_something_else_gets_a_free_alias(binding: str) -> None:
