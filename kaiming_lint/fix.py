@@ -94,7 +94,9 @@ class _FileNames:
     module: cst.Module
     names: set[str]  # every identifier spelled anywhere (a name absent here is bound nowhere)
     conditional_only: bool  # kaiming_keras is imported, but never unconditionally at top level
-    stars: list[int]  # top-level indices of star imports
+    # Top-level indices of star imports from other modules: they may bind any name. A star
+    # import of kaiming_keras binds only its own names, never a free alias (``KaimingNormal_``).
+    stars: list[int]
     _index: ModuleIndex | None = None
 
     @classmethod
@@ -112,10 +114,7 @@ class _FileNames:
             i
             for i, statement in enumerate(module.body)
             if isinstance(statement, cst.SimpleStatementLine)
-            and any(
-                isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)
-                for small in statement.body
-            )
+            and any(_foreign_star(small, modules) for small in statement.body)
         ]
         return cls(module, finder.names, finder.imported and not top_level, stars)
 
@@ -168,6 +167,14 @@ class _NameFinder(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         self.imported = self.imported or _is_import_of(node, self.modules)
+
+
+def _foreign_star(node: cst.BaseSmallStatement, modules: Sequence[str]) -> bool:
+    return (
+        isinstance(node, cst.ImportFrom)
+        and isinstance(node.names, cst.ImportStar)
+        and (node.module is None or bool(node.relative) or _dotted(node.module) not in modules)
+    )
 
 
 def _is_import_of(node: cst.CSTNode, modules: Sequence[str]) -> bool:

@@ -131,3 +131,15 @@ def test_a_star_import_after_the_new_import_withholds_the_fix() -> None:
     outcome = fix(source)
     assert outcome.fixed_text is None
     assert "fix withheld: a star import" in outcome.findings[0].message
+
+
+def test_a_star_import_of_kaiming_keras_after_the_new_import_cannot_rebind_the_alias() -> None:
+    source = module(
+        "from kaiming_keras import KaimingNormal",
+        "KaimingNormal = None",
+        "def build():",
+        f"    return {LAYER}",
+        "from kaiming_keras import *",
+    )
+    text = fixed(source)
+    assert FIXED.format("KaimingNormal_()") in text
