@@ -108,6 +108,9 @@ class NewInitializer:
     string: str | None = None  # "he_normal", quoted the way the file quotes its strings
     constructor: NeededImport | None = None  # the class to call ...
     keywords: tuple[tuple[str, str | float], ...] = ()  # ... with these keyword arguments
+    # The same initializer as a Keras string, written instead of ``constructor`` in a file that
+    # imports kaiming_keras only conditionally (an optional dependency must stay optional).
+    fallback: NewInitializer | None = None
 
     @property
     def imports(self) -> tuple[NeededImport, ...]:

@@ -9,6 +9,8 @@ byte. The pipeline analyses the result again before anything is written.
 
 from __future__ import annotations
 
+import builtins
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,8 +18,12 @@ import libcst as cst
 
 from kaiming_lint.actions import NewValue, Plan, edit_for
 from kaiming_lint.facts import NeededImport, Violation
+from kaiming_lint.resolve import ModuleIndex, index_module
 from kaiming_lint.rules._base import written
 from kaiming_lint.source_ref import SourceRef
+from kaiming_lint.symbols import canonical
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass
@@ -26,6 +32,7 @@ class FixResult:
 
     code: str | None
     applied: list[Violation] = field(default_factory=list)
+    withheld: str | None = None  # why nothing was fixed, when a fix could not be written safely
 
 
 def can_fix(violation: Violation) -> bool:
@@ -51,7 +58,10 @@ def apply_fixes(
             plan.applied.append(violation)
     if not plan.applied:
         return FixResult(None)
-    fixed = module.visit(_Transformer(plan, module))
+    try:
+        fixed = module.visit(_Transformer(plan, module))
+    except FixWithheld as reason:
+        return FixResult(None, withheld=str(reason))
     code = fixed.code
     if code == (module.code if original_code is None else original_code):
         return FixResult(None)
@@ -61,40 +71,171 @@ def apply_fixes(
 # --- Naming an imported class and the quote style -------------------------------------------
 
 
+class FixWithheld(Exception):
+    """The fix cannot be written safely in this file; the message says why."""
+
+
 @dataclass
 class _ImportedName:
-    """How the file can refer to a needed class, and the import to add when it cannot yet."""
+    """How the file refers to a needed class, and the import to add when it cannot yet.
 
-    expression: str
-    missing_import: str | None
+    ``expression`` None: write the initializer's Keras-string fallback instead (the file imports
+    kaiming_keras only conditionally, and an unconditional import would make it required).
+    """
+
+    expression: str | None
+    missing_import: str | None = None
+
+
+@dataclass
+class _FileNames:
+    """What the naming decisions need to know about the whole file, computed once."""
+
+    module: cst.Module
+    names: set[str]  # every identifier spelled anywhere (a name absent here is bound nowhere)
+    conditional_only: bool  # kaiming_keras is imported, but never unconditionally at top level
+    # Top-level indices of star imports from other modules: they may bind any name. A star
+    # import of kaiming_keras binds only its own names, never a free alias (``KaimingNormal_``).
+    stars: list[int]
+    _index: ModuleIndex | None = None
 
     @classmethod
-    def find(cls, module: cst.Module, needed: NeededImport) -> _ImportedName:
-        taken = False  # the file binds the name to something else
-        for statement in module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
+    def of(cls, module: cst.Module, needed: NeededImport) -> _FileNames:
+        modules = (needed.module, *needed.also_from)
+        finder = _NameFinder(modules)
+        module.visit(finder)
+        top_level = any(
+            _is_import_of(small, modules)
+            for statement in module.body
+            if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+        )
+        stars = [
+            i
+            for i, statement in enumerate(module.body)
+            if isinstance(statement, cst.SimpleStatementLine)
+            and any(_foreign_star(small, modules) for small in statement.body)
+        ]
+        return cls(module, finder.names, finder.imported and not top_level, stars)
+
+    @property
+    def index(self) -> ModuleIndex:
+        if self._index is None:
+            self._index = index_module(self.module)
+        return self._index
+
+    def find(self, needed: NeededImport, first_use: int) -> _ImportedName:
+        """Reuse an import that binds ``needed`` on every path before top-level statement
+        ``first_use`` and that nothing rebinds anywhere; else import it under a free name."""
+        for position, statement in enumerate(self.module.body[:first_use]):
+            found = _bound_on_every_path(statement, needed)
+            if found is None:
                 continue
-            for small in statement.body:
-                name = _name_from_import(small, needed)
-                if name is not None:
-                    return cls(name, missing_import=None)
-                taken = taken or needed.name in _names_bound_by(small)
-        if taken:
-            return cls(f"{needed.module}.{needed.name}", f"import {needed.module}\n")
-        return cls(needed.name, f"from {needed.module} import {needed.name}\n")
+            expression, qualname = found
+            root = expression.split(".")[0]
+            later_star = any(star > position for star in self.stars)
+            if not later_star and self.index.only_imports(root, qualname):
+                return _ImportedName(expression)
+        if self.conditional_only:
+            return _ImportedName(None)
+        alias = _free_name(needed.name, self.names)
+        self.names.add(alias)
+        suffix = "" if alias == needed.name else f" as {alias}"
+        return _ImportedName(alias, f"from {needed.module} import {needed.name}{suffix}\n")
 
 
-def _names_bound_by(node: cst.BaseSmallStatement) -> set[str]:
-    names: set[str] = set()
-    if isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(
-        node.names, cst.ImportStar
+def _free_name(name: str, taken: set[str]) -> str:
+    """``name``, else ``name_``, ``name_2``, ...: the first spelled nowhere in the file."""
+    candidates = itertools.chain((name, f"{name}_"), (f"{name}_{n}" for n in itertools.count(2)))
+    return next(c for c in candidates if c not in taken and c not in _BUILTINS)
+
+
+class _NameFinder(cst.CSTVisitor):
+    """Every identifier in the file, and whether it imports one of ``modules`` anywhere."""
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        super().__init__()
+        self.modules = modules
+        self.names: set[str] = set()
+        self.imported = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.imported = self.imported or _is_import_of(node, self.modules)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.imported = self.imported or _is_import_of(node, self.modules)
+
+
+def _foreign_star(node: cst.BaseSmallStatement, modules: Sequence[str]) -> bool:
+    return (
+        isinstance(node, cst.ImportFrom)
+        and isinstance(node.names, cst.ImportStar)
+        and (node.module is None or bool(node.relative) or _dotted(node.module) not in modules)
+    )
+
+
+def _is_import_of(node: cst.CSTNode, modules: Sequence[str]) -> bool:
+    roots = {module.split(".")[0] for module in modules}
+    if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
+        return _dotted(node.module).split(".")[0] in roots
+    if isinstance(node, cst.Import):
+        return any(_dotted(alias.name).split(".")[0] in roots for alias in node.names)
+    return False
+
+
+def _bound_on_every_path(statement: cst.CSTNode, needed: NeededImport) -> tuple[str, str] | None:
+    """(how to name ``needed``, the qualified name imported) when every way through
+    ``statement`` (an import, an if/elif/else, a try) imports it; star imports never count."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            found = _name_from_import(small, needed)
+            if found is not None:
+                return found
+        return None
+    if isinstance(statement, cst.If):
+        branches: list[cst.BaseSuite] = [statement.body]
+        orelse: cst.If | cst.Else | None = statement.orelse
+        while isinstance(orelse, cst.If):
+            branches.append(orelse.body)
+            orelse = orelse.orelse
+        if orelse is None:
+            return None  # no else: one path binds nothing
+        branches.append(orelse.body)
+        return _same_everywhere([_bound_in(branch, needed) for branch in branches])
+    if isinstance(statement, cst.Try):
+        if statement.finalbody is not None:
+            found = _bound_in(statement.finalbody.body, needed)
+            if found is not None:
+                return found
+        normal = _bound_in(statement.body, needed)
+        if normal is None and statement.orelse is not None:
+            normal = _bound_in(statement.orelse.body, needed)
+        handlers = [_bound_in(handler.body, needed) for handler in statement.handlers]
+        return _same_everywhere([normal, *handlers])
+    return None
+
+
+def _bound_in(suite: cst.BaseSuite, needed: NeededImport) -> tuple[str, str] | None:
+    if isinstance(suite, cst.SimpleStatementSuite):
+        return _bound_on_every_path(cst.SimpleStatementLine(body=suite.body), needed)
+    for statement in suite.body:
+        found = _bound_on_every_path(statement, needed)
+        if found is not None:
+            return found
+    return None
+
+
+def _same_everywhere(found: Sequence[tuple[str, str] | None]) -> tuple[str, str] | None:
+    first = found[0]
+    if first is None or any(
+        other is None or other[0] != first[0] or canonical(other[1]) != canonical(first[1])
+        for other in found
     ):
-        for alias in node.names:
-            bound = alias.asname.name if alias.asname is not None else alias.name
-            names.add(_dotted(bound).split(".")[0])
-    elif isinstance(node, cst.Assign):
-        names.update(_dotted(target.target) for target in node.targets)
-    return names
+        return None
+    return first
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -105,23 +246,25 @@ def _dotted(node: cst.BaseExpression) -> str:
     return ""
 
 
-def _name_from_import(node: cst.BaseSmallStatement, needed: NeededImport) -> str | None:
-    """How an import statement lets the file name ``needed``, if it does."""
+def _name_from_import(node: cst.BaseSmallStatement, needed: NeededImport) -> tuple[str, str] | None:
+    """How an import statement lets the file name ``needed`` and what it imports, if it does."""
     if isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
-        if _dotted(node.module) not in (needed.module, *needed.also_from):
+        module = _dotted(node.module)
+        if module not in (needed.module, *needed.also_from):
             return None
         if isinstance(node.names, cst.ImportStar):
-            return needed.name
+            return None  # binds no name we can check
         for alias in node.names:
             if _dotted(alias.name) == needed.name:
+                qualname = f"{module}.{needed.name}"
                 if alias.asname is not None:
-                    return _dotted(alias.asname.name)
-                return needed.name
+                    return _dotted(alias.asname.name), qualname
+                return needed.name, qualname
     if isinstance(node, cst.Import):
         for alias in node.names:
             if _dotted(alias.name) == needed.module:
                 base = _dotted(alias.asname.name) if alias.asname is not None else needed.module
-                return f"{base}.{needed.name}"
+                return f"{base}.{needed.name}", needed.module
     return None
 
 
@@ -148,6 +291,7 @@ class _Transformer(cst.CSTTransformer):
         self.plan = plan
         self.module = module
         self.names: dict[NeededImport, _ImportedName] = {}  # found on first use
+        self.files: _FileNames | None = None
         self.missing: list[str] = []  # import statements to add, in first-use order
         self._quote: str | None = None
         self.top_level: dict[int, int] = {}
@@ -201,6 +345,8 @@ class _Transformer(cst.CSTTransformer):
             return updated_node
         body = list(updated_node.body)
         position = _import_position(body, self.first_edit or 0)
+        if self.files is not None and any(star >= position for star in self.files.stars):
+            raise FixWithheld("a star import after the new import could rebind its name")
         body[position:position] = [cst.parse_statement(line) for line in self.missing]
         return updated_node.with_changes(body=body)
 
@@ -216,16 +362,28 @@ class _Transformer(cst.CSTTransformer):
         value = new.initializer
         assert value is not None
         strings = value.string is not None or any(isinstance(v, str) for _, v in value.keywords)
+        if value.constructor is not None:
+            name = self._name(value.constructor)
+            if name is None:
+                if value.fallback is None:
+                    raise FixWithheld(
+                        f"{value.constructor.module} is imported only conditionally here, and"
+                        f" {value.constructor.name}(...) has no Keras-string equivalent"
+                    )
+                return self._expression(NewValue(initializer=value.fallback))
         text = written(value, self.quote if strings else '"')
         if value.constructor is not None:
-            text = self._name(value.constructor) + text[len(value.constructor.name) :]
+            text = str(name) + text[len(value.constructor.name) :]
         return cst.parse_expression(text)
 
-    def _name(self, needed: NeededImport) -> str:
-        """How the file names ``needed``; the import is added when the file has none."""
+    def _name(self, needed: NeededImport) -> str | None:
+        """How the file names ``needed`` (None: write the Keras-string fallback); the import
+        is added when the file has none that binds it before this use."""
         name = self.names.get(needed)
         if name is None:
-            name = self.names[needed] = _ImportedName.find(self.module, needed)
+            if self.files is None:
+                self.files = _FileNames.of(self.module, needed)
+            name = self.names[needed] = self.files.find(needed, self.current_top)
             if name.missing_import is not None:
                 self.missing.append(name.missing_import)
         return name.expression

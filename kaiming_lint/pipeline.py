@@ -157,7 +157,10 @@ def _analysed(
     chosen = [v for v, f in kept if only is None or only(f)]
     if fixing and chosen:
         planned = _apply(module, layers, chosen, violations, options, enabled, text)
-        if planned is not None:
+        if isinstance(planned, str):
+            withheld = {id(v) for v in chosen}
+            kept = [(v, _withheld(f, planned) if id(v) in withheld else f) for v, f in kept]
+        elif planned is not None:
             fixed_text, applied = planned
             kept = [(v, replace(f, fixed=True) if id(v) in applied else f) for v, f in kept]
     findings = tuple(sorted((f for _, f in kept), key=_order))
@@ -172,9 +175,14 @@ def _apply(
     options: LintOptions,
     enabled: frozenset[str],
     text: str,
-) -> tuple[str, set[int]] | None:
-    """The fixed text and the ids of the violations it fixes, once it passed re-analysis."""
+) -> tuple[str, set[int]] | str | None:
+    """The fixed text and the ids of the violations it fixes, once it passed re-analysis.
+
+    A string: why the fixer could not write the fixes safely (every chosen one is withheld).
+    """
     result = fixing.apply_fixes(module, chosen, original_code=text)
+    if result.withheld is not None:
+        return result.withheld
     if result.code is None:
         return None
     applied = result.applied
@@ -234,6 +242,10 @@ def _source_violations(
     layers: Sequence[LayerFacts], options: LintOptions, enabled: frozenset[str]
 ) -> list[Violation]:
     return [v for v in _judge(layers, options, enabled) if isinstance(v.layer.ref, SourceRef)]
+
+
+def _withheld(finding: Finding, reason: str) -> Finding:
+    return replace(finding, message=f"{finding.message} (fix withheld: {reason})")
 
 
 def _shape(layer: LayerFacts) -> tuple[object, ...]:

@@ -181,6 +181,24 @@ class ModuleIndex:
     name_calls: dict[str, list[cst.Call]]  # identifier -> the calls `identifier(...)`
     loop_values: set[int]  # ids of values assigned inside a loop body (a new one per pass)
 
+    def bindings_of(self, name: str) -> Iterator[Binding]:
+        """Every binding of ``name`` in every scope of the module (``global``, ``del``,
+        comprehension and ``with``/``for``/``except`` targets included, as unknown bindings)."""
+        scopes = [self.module_scope, *self.scopes.values()]
+        scopes.extend(info.scope for info in self.classes.values())
+        for scope in scopes:
+            yield from scope.bindings.get(name, ())
+
+    def only_imports(self, name: str, qualname: str) -> bool:
+        """Whether every binding of ``name`` anywhere in the module imports ``qualname``."""
+        expected = symbols.canonical(qualname)
+        return all(
+            binding.kind is BindingKind.IMPORT
+            and binding.qualname is not None
+            and symbols.canonical(binding.qualname) == expected
+            for binding in self.bindings_of(name)
+        )
+
 
 # --- Walking ---------------------------------------------------------------------------------
 
@@ -343,6 +361,9 @@ class _Indexer:
         elif isinstance(stmt, cst.BaseSmallStatement):
             self.walk_small(stmt, scope, frames, loop)
         else:  # match statements and anything newer: walk the expressions, bind nothing known
+            if isinstance(stmt, cst.Match):
+                for case in stmt.cases:
+                    self.bind_captures(case.pattern, scope)
             for child in child_nodes(stmt):
                 if isinstance(child, cst.BaseSuite):
                     self.walk_block(child, scope, frames, loop)
@@ -419,6 +440,16 @@ class _Indexer:
             and scope.klass is not None
         ):
             scope.klass.attrs.setdefault(target.attr.value, []).append(value or _UNKNOWN_BINDING)
+
+    def bind_captures(self, pattern: cst.CSTNode, scope: Scope) -> None:
+        """A match pattern's capture names (``case x``, ``case [*rest]``, ``case {**rest}``)."""
+        for node in (pattern, *child_nodes(pattern)):
+            if node is not pattern:
+                self.bind_captures(node, scope)
+            elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+                self.bind_target(node.name, scope)
+            elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+                self.bind_target(node.rest, scope)
 
     def walk_small(
         self, stmt: cst.BaseSmallStatement, scope: Scope, frames: list[Frame], loop: bool

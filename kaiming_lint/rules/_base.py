@@ -127,10 +127,13 @@ def he_initializer(slope: float, settings: Settings) -> NewInitializer:
     """The He initializer a fix writes for a ReLU with this negative slope."""
     if settings.fix_style is FixStyle.KERAS:
         return NewInitializer(string=knowledge.KERAS_HE_STRING)
-    keywords: tuple[tuple[str, str | float], ...] = ()
     if slope:
         keywords = (("nonlinearity", "leaky_relu"), ("negative_slope", slope))
-    return NewInitializer(constructor=he_import(settings), keywords=keywords)
+        return NewInitializer(constructor=he_import(settings), keywords=keywords)
+    return NewInitializer(
+        constructor=he_import(settings),
+        fallback=NewInitializer(string=knowledge.KERAS_HE_STRING),
+    )
 
 
 def he_fix(slope: float, settings: Settings) -> Fix:

@@ -77,6 +77,25 @@ the activation's slope.
             "negative_slope=0.2)),\n"
             "        keras.layers.LeakyReLU(negative_slope=0.2),\n    ]\n)\n",
         ),
+        # The name means something else in the file: the fix imports it under a free name.
+        Invalid(
+            "from keras import layers\n\nKaimingNormal = 8\n"
+            'hidden = layers.Dense(KaimingNormal, activation="relu")\n',
+            at=((4, 10),),
+            fixed="from keras import layers\nfrom kaiming_keras import KaimingNormal as KaimingNormal_\n\n"
+            "KaimingNormal = 8\n"
+            'hidden = layers.Dense(KaimingNormal, activation="relu", kernel_initializer=KaimingNormal_())\n',
+        ),
+        # kaiming_keras is an optional dependency here: the fix writes the Keras string.
+        Invalid(
+            "from keras import layers\n\ntry:\n    from kaiming_keras import KaimingNormal\n"
+            "except ImportError:\n    KaimingNormal = None\n\n"
+            'hidden = layers.Dense(256, activation="relu")\n',
+            at=((8, 10),),
+            fixed="from keras import layers\n\ntry:\n    from kaiming_keras import KaimingNormal\n"
+            "except ImportError:\n    KaimingNormal = None\n\n"
+            'hidden = layers.Dense(256, activation="relu", kernel_initializer="he_normal")\n',
+        ),
     )
 
     def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:

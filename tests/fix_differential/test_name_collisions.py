@@ -188,17 +188,7 @@ INJECTIONS: dict[str, Callable[[cst.Module, random.Random], cst.Module]] = {
 }
 
 # What fails today (strict: remove the mark once the fixer checks names against scopes).
-NAMES = "issue 12: KaimingNormal is inserted where the name means something else"
-KNOWN_FAILURES: dict[str, str] = {
-    "user-function-or-class": NAMES,
-    "function-local": NAMES,
-    "parameter": NAMES,
-    "tuple-target": NAMES,
-    "importerror-fallback": NAMES,
-    "global-rebinding": NAMES,
-    "star-import-rebound": NAMES,
-    "kaiming_keras-module-name": NAMES,
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,8 @@ def test_a_different_kaiming_normal_in_the_file_is_not_shadowed():
     source = "from mylib import KaimingNormal\n" + HEAD + "a = layers.Dense(8, activation='relu')\n"
     after = fixed_text(source)
     assert after.startswith(
-        "from mylib import KaimingNormal\nfrom keras import layers\nimport kaiming_keras\n"
+        "from mylib import KaimingNormal\nfrom keras import layers\n"
+        "from kaiming_keras import KaimingNormal as KaimingNormal_\n"
     )
-    assert "kernel_initializer=kaiming_keras.KaimingNormal()" in after
+    assert "kernel_initializer=KaimingNormal_()" in after
     assert_idempotent(after)

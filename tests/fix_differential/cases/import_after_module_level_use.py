@@ -1,6 +1,5 @@
 """The kaiming_keras import sits below a model that is built at import time."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: an existing kaiming_keras import placed after a module-level use is reused (NameError on import)
 
 import keras
 from keras import layers

@@ -1,7 +1,6 @@
 """An if/else binds ``KaimingNormal`` on every path: the fix should reuse it, adding no import."""
 # build: build()
 # forbid-added: ^\s*(from kaiming_keras|import kaiming_keras)
-# xfail: markers kaiming: issue 12: an import bound on every if/else path is not seen; an unconditional one is added
 
 import sys
 

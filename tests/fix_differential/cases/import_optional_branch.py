@@ -1,7 +1,6 @@
 """kaiming_keras is imported in one branch only: an optional dependency must not become required."""
 # build: build()
 # forbid-added: ^(from kaiming_keras|import kaiming_keras)
-# xfail: markers kaiming: issue 12: an import inside if is not seen; an unconditional import makes the optional dependency required
 
 import os
 

@@ -1,6 +1,5 @@
 """A layer is made in a class body where ``KaimingNormal`` is a class attribute."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where a class-body assignment binds the name
 
 import keras
 from keras import layers

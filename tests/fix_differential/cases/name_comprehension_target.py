@@ -1,6 +1,5 @@
 """Beyond the issue's list: a comprehension variable named ``KaimingNormal``."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12 (beyond its list): KaimingNormal is inserted where a comprehension variable binds the name
 
 import keras
 from keras import layers

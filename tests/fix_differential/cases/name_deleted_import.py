@@ -1,6 +1,5 @@
 """Beyond the issue's list: the module imports ``KaimingNormal``, then deletes the name."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12 (beyond its list): KaimingNormal is inserted where a deleted import (del KaimingNormal) binds the name
 
 import keras
 from keras import layers

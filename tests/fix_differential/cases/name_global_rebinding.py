@@ -1,6 +1,5 @@
 """A function rebinds the module's ``KaimingNormal`` through ``global`` before models are built."""
 # build: build()
-# xfail: audit,markers kaiming: issue 12: KaimingNormal is reused after a global rebinding (the layer silently keeps Glorot, re-lint says clean)
 
 import keras
 from keras import layers

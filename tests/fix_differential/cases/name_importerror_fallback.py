@@ -1,6 +1,5 @@
 """A try/except ImportError fallback binds ``KaimingNormal`` to None when the import fails."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where a try/except ImportError fallback binds the name
 
 import keras
 from keras import layers

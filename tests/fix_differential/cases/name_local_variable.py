@@ -1,6 +1,5 @@
 """``KaimingNormal`` is a local variable of the building function."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where a local variable binds the name
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """``kaiming_keras`` is imported as a module and then a local variable of that name shadows it."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: kaiming_keras.KaimingNormal is written where a parameter rebinds kaiming_keras
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """A star import of kaiming_keras, then the module rebinds ``KaimingNormal``."""
 # build: build()
-# xfail: layers,report kaiming: issue 12: KaimingNormal is reused after a star import rebound it (the layer silently gets LecunNormal, and the report says fixed)
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """``KaimingNormal`` is bound by a tuple assignment at module level."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where a tuple target binds the name
 
 import keras
 from keras import layers

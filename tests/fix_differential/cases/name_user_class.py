@@ -1,6 +1,5 @@
 """The module defines its own ``KaimingNormal`` (a config helper), unrelated to kaiming_keras."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12: KaimingNormal is inserted where it names a class of the user's
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """A function of the user's is called ``KaimingNormal`` and returns a Glorot initializer."""
 # build: build()
-# xfail: layers,audit kaiming: issue 12: KaimingNormal is inserted where it names a function of the user's (the layer silently gets GlorotNormal)
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """Beyond the issue's list: an assignment expression binds ``KaimingNormal``."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12 (beyond its list): KaimingNormal is inserted where an assignment expression (:=) binds the name
 
 import keras
 from keras import layers

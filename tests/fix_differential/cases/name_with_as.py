@@ -1,6 +1,5 @@
 """Beyond the issue's list: ``with ... as KaimingNormal`` binds the name in the function."""
 # build: build()
-# xfail: layers,runs,audit,markers kaiming: issue 12 (beyond its list): KaimingNormal is inserted where a with ... as target binds the name
 
 import contextlib
 
