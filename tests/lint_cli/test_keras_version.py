@@ -138,8 +138,10 @@ def test_a_keras3_import_in_a_keras2_file_is_not_reused(cli, write):
     )
     assert cli("--fix", "model.py").code == 0
     text = path.read_text(encoding="utf-8")
-    assert "import kaiming_keras.keras2\n" in text
-    assert "kernel_initializer=kaiming_keras.keras2.KaimingNormal()" in text
+    # The Keras 3 name stays as it is; Keras 2's class comes in under a free name.
+    assert "from kaiming_keras import KaimingNormal\n" in text
+    assert "from kaiming_keras.keras2 import KaimingNormal as KaimingNormal_\n" in text
+    assert "kernel_initializer=KaimingNormal_()" in text
 
 
 # --- End to end: fix with the CLI, then run the fixed file under its Keras ---------------------
