@@ -26,6 +26,8 @@ class ReluNonzeroBias(Rule):
 ## What it does
 Finds kernel layers that feed a ReLU-family activation, use a bias, and set
 `bias_initializer` to anything but zeros (ones, a constant, a random initializer).
+A layer whose `use_bias` is not known to be true (a parameter, a name bound elsewhere,
+`**kwargs`) is not reported: whether it has a bias at all cannot be decided.
 
 ## Why is this bad?
 He initialization assumes zero biases: the pre-activations are then symmetric around zero
