@@ -9,7 +9,7 @@ the flake8 plugin all check text through here.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -142,7 +142,7 @@ def _analysed(
         violations = _source_violations(facts.layers, file_options, enabled)
     options = file_options
     lines = split_lines(text)
-    where = node_positions(module)
+    where = node_positions(module, _reported_nodes(violations))
     kept: list[tuple[Violation, Finding]] = []
     for violation in violations:
         finding = _finding(document.name, violation, where, lines)
@@ -283,6 +283,15 @@ _REPORTED_AT: dict[Target, Callable[[SourceRef], cst.CSTNode | None]] = {
     "weight": lambda ref: ref.weight_arg.value if ref.weight_arg is not None else None,
     "bias": lambda ref: ref.bias_arg,
 }
+
+
+def _reported_nodes(violations: list[Violation]) -> Iterator[cst.CSTNode]:
+    """The nodes findings and suppressions read positions of: each target and its call."""
+    for violation in violations:
+        ref = violation.layer.ref
+        assert isinstance(ref, SourceRef)
+        yield _REPORTED_AT[violation.target](ref) or ref.call
+        yield ref.call
 
 
 def _finding(

@@ -26,6 +26,8 @@ class ReluNonzeroBias(Rule):
 ## What it does
 Finds kernel layers that feed a ReLU-family activation, use a bias, and set
 `bias_initializer` to anything but zeros (ones, a constant, a random initializer).
+A layer whose `use_bias` is not known to be true (a parameter, a name bound elsewhere,
+`**kwargs`) is not reported: whether it has a bias at all cannot be decided.
 
 ## Why is this bad?
 He initialization assumes zero biases: the pre-activations are then symmetric around zero
@@ -57,6 +59,12 @@ The fix removes the argument: Keras's default bias initializer is zeros.
             'from keras import layers\n\nhidden = layers.Dense(128, activation="relu", '
             'kernel_initializer="he_normal", use_bias=False, bias_initializer="ones")\n'
         ),
+        # use_bias comes from the caller: whether a bias exists at all is not known here.
+        Valid(
+            "from keras import layers\n\n\ndef hidden(units, use_bias):\n"
+            '    return layers.Dense(units, activation="relu", kernel_initializer="he_normal", '
+            'use_bias=use_bias, bias_initializer="ones")\n'
+        ),
     )
     invalid = (
         Invalid(
@@ -79,7 +87,8 @@ The fix removes the argument: Keras's default bias initializer is zeros.
     def check(self, layers: Sequence[LayerFacts], settings: Settings) -> Iterator[Violation]:
         for layer in layers:
             bias = layer.bias
-            if paired_slope(layer, settings) is None or bias is None or layer.use_bias is False:
+            # use_bias None: a parameter, a name or **kwargs may turn the bias off; undecided.
+            if paired_slope(layer, settings) is None or bias is None or layer.use_bias is not True:
                 continue
             if is_zeros(bias):
                 continue

@@ -12,8 +12,6 @@ call, KAI002/KAI004/KAI005 at the weight value, KAI003 at ``bias_initializer``):
   inside one function and found today. ``nofix``: reported as not fixable.
 * ``# unknown: REASON``: a kernel layer that must stay silent, and the reason ``--show-unknown``
   and ``--statistics`` give for it (one of :data:`UNKNOWN_REASONS`).
-* ``# false-today: KAI003 (why)``: reported today although undecidable by lint-rules.md; it must
-  not be reported (a known precision bug, kept visible by a strict xfail).
 
 Paths are relative to the project root (the directory holding the project's pyproject.toml);
 a related location in a notebook gives the line in the ``.ipynb`` file, as JSON output does.
@@ -51,7 +49,6 @@ _LOCATION = r"[\w./-]+\.(?:py|ipynb):\d+"
 _EXPECT = re.compile(rf"#\s*expect:\s*(?P<codes>{_CODES})(?P<tail>[^#]*)$")
 _VIA = re.compile(rf"\bvia\s+(?P<locations>{_LOCATION}(?:\s*,\s*{_LOCATION})*)")
 _UNKNOWN = re.compile(r"#\s*unknown:\s*(?P<reason>[a-z-]+)\s*$")
-_FALSE_TODAY = re.compile(rf"#\s*false-today:\s*(?P<codes>{_CODES})\b")
 _FLAGS = frozenset({"cross-module", "nofix"})
 
 
@@ -90,12 +87,12 @@ class Expectation:
 
 @dataclass(frozen=True)
 class Silent:
-    """A layer that must not be reported (an ``unknown:`` or ``false-today:`` marker)."""
+    """A layer that must not be reported (an ``unknown:`` marker)."""
 
     project: str
     path: str
     line: int
-    reason: str  # an UNKNOWN_REASONS entry, or the codes reported today by mistake
+    reason: str  # an UNKNOWN_REASONS entry
 
 
 @dataclass(frozen=True)
@@ -105,7 +102,6 @@ class Project:
     files: tuple[str, ...]
     expectations: tuple[Expectation, ...]
     unknown: tuple[Silent, ...]
-    false_today: tuple[Silent, ...]
 
     @property
     def project_wide(self) -> tuple[Expectation, ...]:
@@ -151,7 +147,6 @@ def load(name: str) -> Project:
     root = PROJECTS_DIR / name
     expectations: list[Expectation] = []
     unknown: list[Silent] = []
-    false_today: list[Silent] = []
     files = tuple(sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py")))
     for path in files:
         text = (root / path).read_text(encoding="utf-8")
@@ -161,13 +156,11 @@ def load(name: str) -> Project:
             expectations.extend(_expectations(name, path, number, line))
             if (match := _UNKNOWN.search(line)) is not None:
                 unknown.append(Silent(name, path, number, match.group("reason")))
-            if (match := _FALSE_TODAY.search(line)) is not None:
-                false_today.append(Silent(name, path, number, match.group("codes")))
             if "# expect" in line and not _EXPECT.search(line):
                 raise MarkerError(f"{name}/{path}:{number}: unreadable expect marker")
             if "# unknown" in line and not _UNKNOWN.search(line):
                 raise MarkerError(f"{name}/{path}:{number}: unreadable unknown marker")
-    return Project(name, root, files, tuple(expectations), tuple(unknown), tuple(false_today))
+    return Project(name, root, files, tuple(expectations), tuple(unknown))
 
 
 def project_names() -> list[str]:

@@ -98,7 +98,7 @@ def test_corpus_markers_point_at_real_code(name):
     """Each marker sits on a kernel-layer line, and each ``via`` names a call or a definition."""
     project = load(name)
     assert project.expectations or project.unknown, f"{name}: no markers"
-    marked = [*project.expectations, *project.unknown, *project.false_today]
+    marked = [*project.expectations, *project.unknown]
     for item in marked:
         source = (project.root / item.path).read_text(encoding="utf-8")
         line = source.splitlines()[item.line - 1]
@@ -145,13 +145,10 @@ def test_corpus_covers_every_form():
 
 @pytest.mark.parametrize("name", PROJECTS)
 def test_nothing_unmarked_is_reported(name):
-    """Precision: every finding is one a marker asks for (or a known false report, below)."""
+    """Precision: every finding is one a marker asks for."""
     project = load(name)
     expected = {e.key for e in project.expectations}
-    known_false = {(s.path, s.line) for s in project.false_today}
-    unexpected = sorted(
-        key for key in keys(project_findings(name)) - expected if key[:2] not in known_false
-    )
+    unexpected = sorted(keys(project_findings(name)) - expected)
     assert not unexpected, unexpected
 
 
@@ -211,34 +208,13 @@ def test_project_findings_are_exact(name):
     assert keys(project_findings(name)) == {e.key for e in project.expectations}
 
 
-@pytest.mark.parametrize(
-    "silent",
-    [
-        pytest.param(
-            s,
-            id=f"{s.project}:{s.path}:{s.line}",
-            marks=pytest.mark.xfail(strict=True, reason=f"reported today: {s.reason}"),
-        )
-        for name in PROJECTS
-        for s in load(name).false_today
-    ],
-)
-def test_known_false_report_is_gone(silent):
-    """KAI003 with ``use_bias`` passed as a parameter is undecidable today, yet reported."""
-    assert (silent.path, silent.line) not in {
-        (f["path"], f["line"]) for f in project_findings(silent.project)
-    }
-
-
 def _file_params():
     for name in PROJECTS:
         project = load(name)
         for path in project.files:
             if not _KERNEL_CALL.search((project.root / path).read_text(encoding="utf-8")):
                 continue  # no layer in it: nothing a caller could change
-            needs = any(e.path == path and e.project_wide for e in project.expectations) or any(
-                s.path == path for s in project.false_today
-            )
+            needs = any(e.path == path and e.project_wide for e in project.expectations)
             yield pytest.param(
                 name,
                 path,

@@ -24,7 +24,7 @@ def biased_dense(x, units, use_bias=True, bias_initializer="ones"):
 
 def unbiased_dense(x, units, use_bias=False):
     # use_bias keeps its default False: the nonzero bias initializer is never used.
-    return layers.Dense(units, activation="relu", kernel_initializer="he_normal", use_bias=use_bias, bias_initializer="ones")(x)  # false-today: KAI003 (use_bias is a parameter, so undecided today)
+    return layers.Dense(units, activation="relu", kernel_initializer="he_normal", use_bias=use_bias, bias_initializer="ones")(x)
 
 
 def same_file_default(x, units, activation="relu"):
