@@ -46,7 +46,9 @@ def profile_png(
 def _font() -> Any:
     from PIL import ImageFont
 
-    return ImageFont.load_default_imagefont()  # the built-in bitmap font: no FreeType, fast
+    # The built-in bitmap font: no FreeType, fast. Pillow before 10.2 names it load_default().
+    bitmap = getattr(ImageFont, "load_default_imagefont", None)
+    return bitmap() if bitmap is not None else ImageFont.load_default()
 
 
 def _panel(
