@@ -199,9 +199,9 @@ def _finish(
             report_stream = sys.stderr  # stdout carries the fixed source
     report = render(args.format, results, statistics=args.statistics, fixing=args.fix)
     report_stream.write(report)
-    if args.fix and args.format == "text" and (written or failures):
-        could_not = f", {_files(len(failures))} could not be written" if failures else ""
-        report_stream.write(f"{_files(written)} written{could_not}.\n")
+    if failures and args.format == "text":  # a clean run keeps ruff's one summary line
+        could_not = f"{_files(len(failures))} could not be written"
+        report_stream.write(f"{_files(written)} written, {could_not}.\n")
     report_stream.flush()
     if failures:
         return EXIT_ERROR
