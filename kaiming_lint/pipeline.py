@@ -18,6 +18,7 @@ from libcst.metadata import CodeRange
 from kaiming_lint import fix as fixing
 from kaiming_lint.decode import Unreadable
 from kaiming_lint.facts import LayerFacts, Target, Violation
+from kaiming_lint.fix_safety import withheld
 from kaiming_lint.noqa import skips_file, split_lines, suppressed
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
 from kaiming_lint.parsing import parse, syntax_problem
@@ -146,8 +147,19 @@ def _analysed(
             or suppressed(lines, first_line, finding.code)
         ):
             kept.append((violation, finding))
+    kept_ids = {id(v) for v, _ in kept}
+    silenced = [v for v in violations if id(v) not in kept_ids]
+
+    def line_of(node: cst.CSTNode) -> int:
+        return where[node].start.line
+
+    blocked = withheld(module, layers, [v for v, _ in kept], silenced, line_of)
+    kept = [(v, _not_fixable(f, blocked[id(v)]) if id(v) in blocked else f) for v, f in kept]
     fixed_text: str | None = None
-    chosen = [v for v, f in kept if only is None or only(f)]
+    chosen = [v for v, f in kept if f.fixable and (only is None or only(f))]
+    if only is not None:  # a fix of some findings only: their shared values must agree alone
+        held = withheld(module, layers, chosen, silenced, line_of)
+        chosen = [v for v in chosen if id(v) not in held]
     if fixing and chosen:
         planned = _apply(module, layers, chosen, violations, options, enabled, text)
         if planned is not None:
@@ -256,6 +268,10 @@ def _finding(
         fixable=fixing.can_fix(violation),
         source_line=lines[span.start.line - 1] if span.start.line <= len(lines) else "",
     )
+
+
+def _not_fixable(finding: Finding, reason: str) -> Finding:
+    return replace(finding, fixable=False, message=f"{finding.message} (not fixable: {reason})")
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:
