@@ -17,7 +17,7 @@ from libcst.metadata import CodeRange
 
 from kaiming_lint import fix as fixing
 from kaiming_lint.decode import Unreadable
-from kaiming_lint.facts import LayerFacts, Target, Violation
+from kaiming_lint.facts import FixAction, LayerFacts, Target, Violation
 from kaiming_lint.fix_safety import withheld
 from kaiming_lint.noqa import skips_file, split_lines, suppressed
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
@@ -161,55 +161,117 @@ def _analysed(
         held = withheld(module, layers, chosen, silenced, line_of)
         chosen = [v for v in chosen if id(v) not in held]
     if fixing and chosen:
-        planned = _apply(module, layers, chosen, violations, options, enabled, text)
-        if planned is not None:
-            fixed_text, applied = planned
-            kept = [(v, replace(f, fixed=True) if id(v) in applied else f) for v, f in kept]
+        planned = _apply(document, module, layers, chosen, violations, options, enabled, line_of)
+        if isinstance(planned, _Withheld):
+            note = f"fix withheld: {planned.reason}"
+            ids = {id(v) for v in chosen}
+            kept = [(v, _not_fixable(f, note, "") if id(v) in ids else f) for v, f in kept]
+        elif planned is not None:
+            # The report comes from the re-analysis of the fixed text: what was fixed, at its
+            # old place; what is left, at its place in the fixed text.
+            fixed_text, applied, after = planned
+            done = [replace(f, fixed=True) for v, f in kept if id(v) in applied]
+            findings = tuple(sorted((*done, *after.findings), key=_order))
+            return Outcome(findings, fixed_text, after.unknown, after.layers)
     findings = tuple(sorted((f for _, f in kept), key=_order))
     return Outcome(findings, fixed_text, facts.unknown, layers)
 
 
+@dataclass(frozen=True)
+class _Withheld:
+    """The planned fixes failed the re-analysis: the text stays as it was."""
+
+    reason: str
+
+
 def _apply(
+    document: Document,
     module: cst.Module,
     layers: Sequence[LayerFacts],
     chosen: Sequence[Violation],
     violations: Sequence[Violation],
     options: LintOptions,
     enabled: frozenset[str],
-    text: str,
-) -> tuple[str, set[int]] | None:
-    """The fixed text and the ids of the violations it fixes, once it passed re-analysis."""
-    result = fixing.apply_fixes(module, chosen, original_code=text)
+    line_of: Callable[[cst.CSTNode], int],
+) -> tuple[str, set[int], Outcome] | _Withheld | None:
+    """The fixed text, the ids of the violations it fixes and its re-analysis; or why the fix
+    is withheld; or None when no edit applies."""
+    result = fixing.apply_fixes(module, chosen, original_code=document.text)
     if result.code is None:
         return None
     applied = result.applied
-    if not _verified(result.code, layers, violations, applied, options, enabled):
-        return None
-    return result.code, {id(v) for v in applied}
+    try:
+        after = _analysed(Document(document.name, result.code), options, enabled, False, None)
+    except Unreadable as problem:
+        return _Withheld(f"the fixed text would not parse ({problem.reason})")
+    except RecursionError:
+        return _Withheld("the fixed text could not be analysed again")
+    reason = _verdict(layers, after.layers, violations, applied, options, enabled, line_of)
+    if reason is not None:
+        return _Withheld(reason)
+    return result.code, {id(v) for v in applied}, after
 
 
-def _verified(
-    fixed_text: str,
+def _verdict(
     layers: Sequence[LayerFacts],
+    fixed_layers: Sequence[LayerFacts],
     before: Sequence[Violation],
     applied: Sequence[Violation],
     options: LintOptions,
     enabled: frozenset[str],
-) -> bool:
-    """Re-analysis of the fixed text: it parses, the analysis sees the same layers, pairings
-    and activations in it, and every fixed finding is gone (no rule reports more than before,
-    minus what was fixed)."""
-    try:
-        module = parse(fixed_text)
-    except Unreadable:
-        return False
-    facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
-    if [_shape(layer) for layer in layers] != [_shape(layer) for layer in facts.layers]:
-        return False
-    after = Counter(v.code for v in _judge(facts.layers, options, enabled))
+    line_of: Callable[[cst.CSTNode], int],
+) -> str | None:
+    """Why the re-analysis of the fixed text rejects the fix, or None when it confirms it.
+
+    Confirmed: the analysis sees the same layers in the same order, each of the same kind,
+    bias flag and pairing; every initializer the fix did not target is unchanged; every fixed
+    finding is gone from its layer; and no rule reports more than before, minus what was fixed.
+    """
+
+    def where(layer: LayerFacts) -> str:
+        ref = layer.ref
+        return f"line {line_of(ref.call)}" if isinstance(ref, SourceRef) else "its call"
+
+    if len(layers) != len(fixed_layers):
+        return f"the fixed text has {len(fixed_layers)} kernel layers, the original {len(layers)}"
+    targeted: dict[int, set[str]] = {}
+    for violation in applied:
+        targeted.setdefault(id(violation.layer), set()).add(_part(violation))
+    position = {id(layer): index for index, layer in enumerate(layers)}
+    for old, new in zip(layers, fixed_layers, strict=True):
+        parts = targeted.get(id(old), set())
+        if _shape(old) != _shape(new):
+            return f"the {old.layer} at {where(old)} would change its kind, bias or pairing"
+        if "weight" not in parts and old.weight != new.weight:
+            return f"the {old.layer} at {where(old)} would get another {old.weight_arg}"
+        if "bias" not in parts and old.bias != new.bias:
+            return f"the {old.layer} at {where(old)} would get another bias_initializer"
+    after = _judge(fixed_layers, options, enabled)
+    for violation in applied:
+        index = position[id(violation.layer)]
+        if any(
+            v.code == violation.code and v.target == violation.target
+            for v in after
+            if v.layer is fixed_layers[index]
+        ):
+            return f"{violation.code} at the {violation.layer.layer} at {where(violation.layer)} is still reported"
+    counts = Counter(v.code for v in after)
     left = Counter(v.code for v in before)
     left.subtract(v.code for v in applied)
-    return all(after[code] <= left[code] for code in after)
+    for code in counts:
+        if counts[code] > left[code]:
+            return f"the fixed text would have a new {code} finding"
+    return None
+
+
+def _part(violation: Violation) -> str:
+    """What a fix changes in its layer: "weight" or "bias"."""
+    fix = violation.fix
+    if fix is not None and fix.action is FixAction.REMOVE_BIAS:
+        return "bias"
+    if fix is not None and fix.action is FixAction.SPLIT_SHARED and violation.target == "bias":
+        return "bias"
+    return "weight"
 
 
 def _shape(layer: LayerFacts) -> tuple[object, ...]:
@@ -270,8 +332,8 @@ def _finding(
     )
 
 
-def _not_fixable(finding: Finding, reason: str) -> Finding:
-    return replace(finding, fixable=False, message=f"{finding.message} (not fixable: {reason})")
+def _not_fixable(finding: Finding, reason: str, prefix: str = "not fixable: ") -> Finding:
+    return replace(finding, fixable=False, message=f"{finding.message} ({prefix}{reason})")
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:
