@@ -66,9 +66,11 @@ def fix(
 ) -> Outcome:
     """Apply the fixes of the findings ``only`` chooses (all when None), as ``--fix`` would.
 
-    The fixed text is analysed again before it is returned: it must parse, and the analysis
-    must see the same layers, pairings and activations in it. A fix that fails this check is
-    withheld (``fixed_text`` None, its findings not marked fixed).
+    The fixed text is analysed again before it is returned: it must parse, every fixed finding
+    must be gone, and every other fact of every layer must be unchanged. A fix that fails this
+    check is withheld (``fixed_text`` None, its findings "fix withheld: <reason>"). The findings
+    returned are the fixed ones and those the re-analysis still reports, at their positions in
+    the fixed text.
     """
     return _lint(document, options, fixing=True, only=only)
 
