@@ -16,7 +16,7 @@ from kaiming_lint import __version__
 from kaiming_lint.results import FIX_STYLES, FORMATS
 
 if TYPE_CHECKING:
-    from kaiming_lint.results import FileResult
+    from kaiming_lint.results import FileResult, LintOptions
 
 PROGRAM = "kaiming-lint"
 SERVER = "server"  # `kaiming-lint server` runs the language server; `./server` is a path
@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "'kaiming-lint server' starts the language server (pip install "
             "'kaiming-keras[server]'); to lint a directory named server, write ./server. "
-            "Exit status: 0 no findings left, 1 findings left, 2 usage or configuration error."
+            "Exit status: 0 no findings left, 1 findings left, 2 usage or configuration error, "
+            "or a fixed file that could not be written."
         ),
     )
     parser.add_argument(
@@ -171,11 +172,14 @@ def _run(args: argparse.Namespace) -> int:
     if "-" in paths:
         stdin_result = lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-", options)
         results.append(stdin_result)
-    return _finish(args, results, stdin_result)
+    return _finish(args, results, stdin_result, options)
 
 
 def _finish(
-    args: argparse.Namespace, results: list[FileResult], stdin_result: FileResult | None
+    args: argparse.Namespace,
+    results: list[FileResult],
+    stdin_result: FileResult | None,
+    options: LintOptions,
 ) -> int:
     from kaiming_lint.report import remaining, render
 
@@ -188,21 +192,43 @@ def _finish(
         return EXIT_CLEAN if args.exit_zero or not left else EXIT_FINDINGS
 
     report_stream = sys.stdout
+    failures: list[tuple[str, str]] = []
+    written = 0
     if args.fix:
-        _write_fixes(results, stdin_result)
+        written, failures = _write_fixes(results, stdin_result, options)
         if stdin_result is not None:
             report_stream = sys.stderr  # stdout carries the fixed source
     report = render(args.format, results, statistics=args.statistics, fixing=args.fix)
     report_stream.write(report)
+    if failures and args.format == "text":  # a clean run keeps ruff's one summary line
+        could_not = f"{_files(len(failures))} could not be written"
+        report_stream.write(f"{_files(written)} written, {could_not}.\n")
     report_stream.flush()
+    if failures:
+        return EXIT_ERROR
     if args.exit_zero or not remaining(results):
         return EXIT_CLEAN
     return EXIT_FINDINGS
 
 
-def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> None:
-    from kaiming_lint.runner import write_atomically
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
+
+def _write_fixes(
+    results: list[FileResult], stdin_result: FileResult | None, options: LintOptions
+) -> tuple[int, list[tuple[str, str]]]:
+    """Write every fixed file; a file that cannot be written is left whole and the run goes on.
+
+    Returns how many files were written and (path, reason) for each that was not. Each failure
+    is one line on stderr, and the file's findings count as not fixed.
+    """
+    from dataclasses import replace
+
+    from kaiming_lint.runner import check_data, write_atomically
+
+    written = 0
+    failures: list[tuple[str, str]] = []
     for result in results:
         if result is stdin_result:
             sys.stdout.buffer.write(result.fixed if result.fixed is not None else result.original)
@@ -211,7 +237,16 @@ def _write_fixes(results: list[FileResult], stdin_result: FileResult | None) -> 
             try:
                 write_atomically(result.path, result.fixed)
             except OSError as error:
-                raise UsageError(f"cannot write {result.path}: {error.strerror or error}") from None
+                reason = error.strerror or str(error)
+                failures.append((result.path, reason))
+                _fail(f"cannot write {result.path}: {reason}; the file is left as it was")
+                # Report what the file still holds: its findings as checked, none fixed.
+                unfixed = check_data(result.original, result.path, replace(options, fix=False))
+                result.fixed = None
+                result.findings = unfixed.findings
+            else:
+                written += 1
+    return written, failures
 
 
 def _print_diffs(results: list[FileResult]) -> None:

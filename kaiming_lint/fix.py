@@ -442,8 +442,23 @@ def _join(
 
 
 def _keyword_in(slot: cst.Arg, keyword: str, value: cst.BaseExpression) -> cst.Arg:
+    """A new keyword argument in the place and layout of a removed one, minus its comment:
+    the comment annotated the argument that is gone."""
     equal = slot.equal if isinstance(slot.equal, cst.AssignEqual) else _tight_equal()
-    return slot.with_changes(keyword=cst.Name(keyword), value=value, equal=equal)
+    comma = slot.comma
+    if _one_per_line(comma):
+        assert isinstance(comma, cst.Comma)
+        comma = _without_comment(comma)
+    after = slot.whitespace_after_arg
+    if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None:
+        after = after.with_changes(
+            first_line=after.first_line.with_changes(
+                whitespace=cst.SimpleWhitespace(""), comment=None
+            )
+        )
+    return slot.with_changes(
+        keyword=cst.Name(keyword), value=value, equal=equal, comma=comma, whitespace_after_arg=after
+    )
 
 
 def _tight_equal() -> cst.AssignEqual:

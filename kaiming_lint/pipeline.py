@@ -19,7 +19,8 @@ from libcst.metadata import CodeRange
 from kaiming_lint import fix as fixing
 from kaiming_lint import knowledge
 from kaiming_lint.decode import Unreadable
-from kaiming_lint.facts import LayerFacts, Target, Violation
+from kaiming_lint.facts import FixAction, LayerFacts, Target, Violation
+from kaiming_lint.fix_safety import withheld
 from kaiming_lint.keras_version import kaiming_module as kaiming_module_for
 from kaiming_lint.noqa import skips_file, split_lines, suppressed
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
@@ -68,9 +69,11 @@ def fix(
 ) -> Outcome:
     """Apply the fixes of the findings ``only`` chooses (all when None), as ``--fix`` would.
 
-    The fixed text is analysed again before it is returned: it must parse, and the analysis
-    must see the same layers, pairings and activations in it. A fix that fails this check is
-    withheld (``fixed_text`` None, its findings not marked fixed).
+    The fixed text is analysed again before it is returned: it must parse, every fixed finding
+    must be gone, and every other fact of every layer must be unchanged. A fix that fails this
+    check is withheld (``fixed_text`` None, its findings "fix withheld: <reason>"). The findings
+    returned are the fixed ones and those the re-analysis still reports, at their positions in
+    the fixed text.
     """
     return _lint(document, options, fixing=True, only=only)
 
@@ -153,66 +156,133 @@ def _analysed(
             or suppressed(lines, first_line, finding.code)
         ):
             kept.append((violation, finding))
+    kept_ids = {id(v) for v, _ in kept}
+    silenced = [v for v in violations if id(v) not in kept_ids]
+
+    def line_of(node: cst.CSTNode) -> int:
+        return where[node].start.line
+
+    blocked = withheld(module, layers, [v for v, _ in kept], silenced, line_of)
+    kept = [(v, _not_fixable(f, blocked[id(v)]) if id(v) in blocked else f) for v, f in kept]
     fixed_text: str | None = None
-    chosen = [v for v, f in kept if only is None or only(f)]
+    chosen = [v for v, f in kept if f.fixable and (only is None or only(f))]
+    if only is not None:  # a fix of some findings only: their shared values must agree alone
+        held = withheld(module, layers, chosen, silenced, line_of)
+        chosen = [v for v in chosen if id(v) not in held]
     if fixing and chosen:
-        planned = _apply(module, layers, chosen, violations, options, enabled, text)
-        if isinstance(planned, str):
-            withheld = {id(v) for v in chosen}
-            kept = [(v, _withheld(f, planned) if id(v) in withheld else f) for v, f in kept]
+        planned = _apply(document, module, layers, chosen, violations, options, enabled, line_of)
+        if isinstance(planned, _Withheld):
+            note = f"fix withheld: {planned.reason}"
+            ids = {id(v) for v in chosen}
+            kept = [(v, _not_fixable(f, note, "") if id(v) in ids else f) for v, f in kept]
         elif planned is not None:
-            fixed_text, applied = planned
-            kept = [(v, replace(f, fixed=True) if id(v) in applied else f) for v, f in kept]
+            # The report comes from the re-analysis of the fixed text: what was fixed, at its
+            # old place; what is left, at its place in the fixed text.
+            fixed_text, applied, after = planned
+            done = [replace(f, fixed=True) for v, f in kept if id(v) in applied]
+            findings = tuple(sorted((*done, *after.findings), key=_order))
+            return Outcome(findings, fixed_text, after.unknown, after.layers)
     findings = tuple(sorted((f for _, f in kept), key=_order))
     return Outcome(findings, fixed_text, facts.unknown, layers)
 
 
+@dataclass(frozen=True)
+class _Withheld:
+    """The planned fixes failed the re-analysis: the text stays as it was."""
+
+    reason: str
+
+
 def _apply(
+    document: Document,
     module: cst.Module,
     layers: Sequence[LayerFacts],
     chosen: Sequence[Violation],
     violations: Sequence[Violation],
     options: LintOptions,
     enabled: frozenset[str],
-    text: str,
-) -> tuple[str, set[int]] | str | None:
-    """The fixed text and the ids of the violations it fixes, once it passed re-analysis.
-
-    A string: why the fixer could not write the fixes safely (every chosen one is withheld).
-    """
-    result = fixing.apply_fixes(module, chosen, original_code=text)
+    line_of: Callable[[cst.CSTNode], int],
+) -> tuple[str, set[int], Outcome] | _Withheld | None:
+    """The fixed text, the ids of the violations it fixes and its re-analysis; or why the fix
+    is withheld; or None when no edit applies."""
+    result = fixing.apply_fixes(module, chosen, original_code=document.text)
     if result.withheld is not None:
-        return result.withheld
+        return _Withheld(result.withheld)
     if result.code is None:
         return None
     applied = result.applied
-    if not _verified(result.code, layers, violations, applied, options, enabled):
-        return None
-    return result.code, {id(v) for v in applied}
+    try:
+        after = _analysed(Document(document.name, result.code), options, enabled, False, None)
+    except Unreadable as problem:
+        return _Withheld(f"the fixed text would not parse ({problem.reason})")
+    except RecursionError:
+        return _Withheld("the fixed text could not be analysed again")
+    reason = _verdict(layers, after.layers, violations, applied, options, enabled, line_of)
+    if reason is not None:
+        return _Withheld(reason)
+    return result.code, {id(v) for v in applied}, after
 
 
-def _verified(
-    fixed_text: str,
+def _verdict(
     layers: Sequence[LayerFacts],
+    fixed_layers: Sequence[LayerFacts],
     before: Sequence[Violation],
     applied: Sequence[Violation],
     options: LintOptions,
     enabled: frozenset[str],
-) -> bool:
-    """Re-analysis of the fixed text: it parses, the analysis sees the same layers, pairings
-    and activations in it, and every fixed finding is gone (no rule reports more than before,
-    minus what was fixed)."""
-    try:
-        module = parse(fixed_text)
-    except Unreadable:
-        return False
-    facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
-    if [_shape(layer) for layer in layers] != [_shape(layer) for layer in facts.layers]:
-        return False
-    after = Counter(v.code for v in _judge(facts.layers, options, enabled))
+    line_of: Callable[[cst.CSTNode], int],
+) -> str | None:
+    """Why the re-analysis of the fixed text rejects the fix, or None when it confirms it.
+
+    Confirmed: the analysis sees the same layers in the same order, each of the same kind,
+    bias flag and pairing; every initializer the fix did not target is unchanged; every fixed
+    finding is gone from its layer; and no rule reports more than before, minus what was fixed.
+    """
+
+    def where(layer: LayerFacts) -> str:
+        ref = layer.ref
+        return f"line {line_of(ref.call)}" if isinstance(ref, SourceRef) else "its call"
+
+    if len(layers) != len(fixed_layers):
+        return f"the fixed text has {len(fixed_layers)} kernel layers, the original {len(layers)}"
+    targeted: dict[int, set[str]] = {}
+    for violation in applied:
+        targeted.setdefault(id(violation.layer), set()).add(_part(violation))
+    position = {id(layer): index for index, layer in enumerate(layers)}
+    for old, new in zip(layers, fixed_layers, strict=True):
+        parts = targeted.get(id(old), set())
+        if _shape(old) != _shape(new):
+            return f"the {old.layer} at {where(old)} would change its kind, bias or pairing"
+        if "weight" not in parts and old.weight != new.weight:
+            return f"the {old.layer} at {where(old)} would get another {old.weight_arg}"
+        if "bias" not in parts and old.bias != new.bias:
+            return f"the {old.layer} at {where(old)} would get another bias_initializer"
+    after = _judge(fixed_layers, options, enabled)
+    for violation in applied:
+        index = position[id(violation.layer)]
+        if any(
+            v.code == violation.code and v.target == violation.target
+            for v in after
+            if v.layer is fixed_layers[index]
+        ):
+            return f"{violation.code} at the {violation.layer.layer} at {where(violation.layer)} is still reported"
+    counts = Counter(v.code for v in after)
     left = Counter(v.code for v in before)
     left.subtract(v.code for v in applied)
-    return all(after[code] <= left[code] for code in after)
+    for code in counts:
+        if counts[code] > left[code]:
+            return f"the fixed text would have a new {code} finding"
+    return None
+
+
+def _part(violation: Violation) -> str:
+    """What a fix changes in its layer: "weight" or "bias"."""
+    fix = violation.fix
+    if fix is not None and fix.action is FixAction.REMOVE_BIAS:
+        return "bias"
+    if fix is not None and fix.action is FixAction.SPLIT_SHARED and violation.target == "bias":
+        return "bias"
+    return "weight"
 
 
 _DEFAULT_KAIMING_MODULE = knowledge.KAIMING_MODULE_FOR_KERAS[KerasVersion.KERAS3.value]
@@ -242,10 +312,6 @@ def _source_violations(
     layers: Sequence[LayerFacts], options: LintOptions, enabled: frozenset[str]
 ) -> list[Violation]:
     return [v for v in _judge(layers, options, enabled) if isinstance(v.layer.ref, SourceRef)]
-
-
-def _withheld(finding: Finding, reason: str) -> Finding:
-    return replace(finding, message=f"{finding.message} (fix withheld: {reason})")
 
 
 def _shape(layer: LayerFacts) -> tuple[object, ...]:
@@ -316,6 +382,10 @@ def _finding(
         fixable=fixing.can_fix(violation),
         source_line=lines[span.start.line - 1] if span.start.line <= len(lines) else "",
     )
+
+
+def _not_fixable(finding: Finding, reason: str, prefix: str = "not fixable: ") -> Finding:
+    return replace(finding, fixable=False, message=f"{finding.message} ({prefix}{reason})")
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:

@@ -4,6 +4,7 @@ and writing fixed files atomically. The only layer that touches the file system.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -16,7 +17,7 @@ from kaiming_lint.sources.notebook import lint_notebook
 from kaiming_lint.sources.python import lint_bytes
 from kaiming_lint.sources.saved_model import lint_saved_model
 
-__all__ = ["CHECKERS", "lint_file", "lint_files", "write_atomically"]
+__all__ = ["CHECKERS", "check_data", "lint_file", "lint_files", "write_atomically"]
 
 Checker = Callable[[bytes, str, LintOptions], FileResult]
 
@@ -40,11 +41,15 @@ def lint_file(path: str, options: LintOptions) -> FileResult:
             data = stream.read()
     except OSError as error:
         return _unreadable(path, f"could not read the file: {error.strerror or error}")
-    check = CHECKERS.get(os.path.splitext(path)[1].lower(), lint_bytes)
     try:
-        return check(data, path, options)
+        return check_data(data, path, options)
     except Exception as error:  # a bug of ours: name the file it happened on
         raise InternalError(f"{path}: {type(error).__name__}: {error}") from error
+
+
+def check_data(data: bytes, path: str, options: LintOptions) -> FileResult:
+    """Check a file's bytes with the source its suffix names (Python when none does)."""
+    return CHECKERS.get(os.path.splitext(path)[1].lower(), lint_bytes)(data, path, options)
 
 
 def _unreadable(path: str, reason: str) -> FileResult:
@@ -123,20 +128,54 @@ def _lint_batch(paths: Sequence[str], options: LintOptions) -> list[FileResult]:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` through a temporary file in the same directory.
+    """Replace ``path``'s contents with ``data``; on any error the file is left as it was.
 
-    A symbolic link stays a link: the file it points to is replaced.
+    A symbolic link stays a link: the file it points to is written. The new contents go to a
+    temporary file in the same directory first (so a full disk or an unwritable directory fails
+    there, before the file is touched). A file with one link is then replaced by that temporary
+    file (``os.replace``: readers see the old or the new file, never a mix). A file with other
+    hard links must keep its inode, or the other names would keep the old text: once the
+    temporary copy is written and read back, the file itself is rewritten in place, and should
+    that write fail, the old contents are written back.
     """
     path = os.path.realpath(path)
     directory = os.path.dirname(path)
-    mode = os.stat(path).st_mode & 0o7777
+    status = os.stat(path)
+    mode = status.st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kaiming-lint-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if status.st_nlink > 1:
+            _write_in_place(path, temporary, data)
+            os.unlink(temporary)
+        else:
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _write_in_place(path: str, temporary: str, data: bytes) -> None:
+    """Rewrite a hard-linked file's own inode with ``data`` (already safe in ``temporary``)."""
+    with open(temporary, "rb") as stream:
+        if stream.read() != data:
+            raise OSError(errno.EIO, f"the temporary copy {temporary} does not read back")
+    with open(path, "rb") as stream:
+        old = stream.read()
+    with open(path, "r+b") as stream:  # opened before truncating: permissions fail here
+        try:
+            stream.truncate(0)
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        except BaseException:
+            stream.seek(0)
+            stream.truncate(0)
+            stream.write(old)
+            stream.flush()
+            raise

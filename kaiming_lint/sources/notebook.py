@@ -245,13 +245,21 @@ def lint_notebook(data: bytes, path: str, options: LintOptions) -> FileResult:
         python = src.masking_cells(broken)
     document = pipeline.Document(path, python)
     part = pipeline.fix(document, options) if options.fix else pipeline.check(document, options)
-    result.unknown = part.unknown
-    result.findings.extend(_place(src, finding) for finding in part.findings)
-    result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     if part.fixed_text is not None:
         fixed = apply_fixed_python(data, src, part.fixed_text)
         if fixed != data:
-            result.fixed = fixed
+            # What is left is reported where it stands in the fixed notebook.
+            after = lint_notebook(fixed, path, replace(options, fix=False))
+            done = [_place(src, finding) for finding in part.findings if finding.fixed]
+            after.findings = sorted(
+                [*done, *after.findings], key=lambda f: (f.line, f.column, f.code)
+            )
+            after.original, after.fixed = data, fixed
+            return after
+        part = pipeline.check(document, options)
+    result.unknown = part.unknown
+    result.findings.extend(_place(src, finding) for finding in part.findings)
+    result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
 
 

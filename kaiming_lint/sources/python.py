@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from kaiming_lint import pipeline
 from kaiming_lint.decode import Unreadable, decode
@@ -43,6 +42,7 @@ def lint_bytes(
         try:
             result.fixed = outcome.fixed_text.encode(encoding)
         except UnicodeEncodeError:  # the fix needs a character the file's encoding lacks
-            findings = [replace(f, fixed=False) if f.fixed else f for f in findings]
+            checked = pipeline.check(document, options)  # the file stays: report it as it is
+            findings, result.unknown = list(checked.findings), checked.unknown
     result.findings = findings
     return result

@@ -156,10 +156,8 @@ def _fault(fault_runs: dict, fault: str) -> dict:
 
 
 FIXED = "from kaiming_keras import KaimingNormal"
-STOPS = "issue 12: a write failure stops the run"
 
 
-@pytest.mark.xfail(strict=True, reason=STOPS + " (the files after it are skipped)")
 @pytest.mark.parametrize("fault", FAULT_PARAMS)
 def test_the_other_files_are_fixed(fault_runs, fault):
     run = _fault(fault_runs, fault)
@@ -189,7 +187,6 @@ def test_the_failure_is_one_line_on_stderr_naming_the_path_and_reason(fault_runs
     assert any(reason in lines[0].lower() for reason in reasons), lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason=STOPS + " (no report, no count of files written)")
 @pytest.mark.parametrize("fault", FAULT_PARAMS)
 def test_the_summary_says_how_many_files_were_written(fault_runs, fault):
     run = _fault(fault_runs, fault)
@@ -202,7 +199,6 @@ def test_the_exit_status_is_2(fault_runs, fault):
     assert _fault(fault_runs, fault)["status"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason=STOPS + " (the files after it are skipped)")
 def test_disk_full_injected_into_the_write(tmp_path, monkeypatch, capsys):
     """ENOSPC from the write itself, in an in-process run (no mount needed)."""
     from kaiming_lint import cli as kaiming_cli
@@ -230,7 +226,6 @@ def test_disk_full_injected_into_the_write(tmp_path, monkeypatch, capsys):
     assert FIXED in paths[0].read_text() and FIXED in paths[2].read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: hard links break (the file is replaced)")
 def test_a_hard_linked_file_stays_linked(tmp_path):
     path = tmp_path / "model.py"
     path.write_bytes(MODEL)

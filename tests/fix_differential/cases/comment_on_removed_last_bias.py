@@ -1,6 +1,5 @@
 """A comment on a removed ``bias_initializer`` argument, the call's last argument."""
 # build: build()
-# xfail: comments: issue 12: a removed argument's comment lands on the added argument
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """A leaky pairing, a constant kernel feeding a ReLU, and a constant kernel that does not."""
 # build: build()
-# xfail: report kaiming: issue 12: the --fix report is stale (remaining findings keep their pre-fix line numbers)
 
 import keras
 from keras import layers

@@ -1,6 +1,5 @@
 """Two ReLU layers read one kwargs dict; the user silenced the second with ``# noqa``."""
 # build: build()
-# xfail: layers,markers: issue 12: a shared dict(...) is rewritten although one reader is silenced with noqa
 
 import keras
 from keras import layers
