@@ -145,7 +145,7 @@ def _analysed(
         violations = _source_violations(facts.layers, file_options, enabled)
     options = file_options
     lines = split_lines(text)
-    where = node_positions(module, _reported_nodes(violations))
+    where = dict(node_positions(module, _reported_nodes(violations)))
     kept: list[tuple[Violation, Finding]] = []
     for violation in violations:
         finding = _finding(document.name, violation, where, lines)
@@ -160,6 +160,9 @@ def _analysed(
     silenced = [v for v in violations if id(v) not in kept_ids]
 
     def line_of(node: cst.CSTNode) -> int:
+        if node not in where:  # another layer, named in a reason: place every layer at once
+            calls = [layer.ref.call for layer in layers if isinstance(layer.ref, SourceRef)]
+            where.update(node_positions(module, [*calls, node]))
         return where[node].start.line
 
     blocked = withheld(module, layers, [v for v, _ in kept], silenced, line_of)
