@@ -138,6 +138,8 @@ EXAMPLE_CALLS = {
     "examples/deep_relu_variance.py": (f"build_mlp(3, 8, {GLOROT}, 0)",),
     "examples/train_deep_plain_net.py": (f"build_plain_net(8, 3, 8, {GLOROT}, 0)",),
     "examples/lint_demo/compare_variance.py": (),
+    "examples/plot_signal_logs.py": (),  # reads event files; builds no model
+    "examples/signal_monitor_defaults.py": (),  # trains train_deep_plain_net's models
 }
 
 
