@@ -24,28 +24,29 @@ __all__ = [
 ]
 
 
-class FixStyle(str, Enum):
+class _Named(str, Enum):
+    """An enum whose members print as their value (they are spelled so in options and output)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class FixStyle(_Named):
     """What a fix writes for a He initializer."""
 
     KAIMING = "kaiming"  # KaimingNormal(), imported from kaiming_keras
     KERAS = "keras"  # the string "he_normal": no new dependency
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class KerasVersion(str, Enum):
+class KerasVersion(_Named):
     """The Keras a file's fix is written for (`keras-version`): read from its imports, or set."""
 
     AUTO = "auto"
     KERAS2 = "2"
     KERAS3 = "3"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class OutputFormat(str, Enum):
+class OutputFormat(_Named):
     """How findings are printed."""
 
     TEXT = "text"
@@ -53,18 +54,12 @@ class OutputFormat(str, Enum):
     SARIF = "sarif"
     GITHUB = "github"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Severity(str, Enum):
+class Severity(_Named):
     """How a finding is reported where the format has levels (SARIF)."""
 
     WARNING = "warning"
     ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 FIX_STYLES: tuple[str, ...] = tuple(style.value for style in FixStyle)
@@ -88,24 +83,17 @@ class LintOptions:
     fix: bool = False  # compute the fixed file contents
 
     def __post_init__(self) -> None:
-        # Callers may name the style as a string ("keras"); a bad one is a clear error here.
-        if not isinstance(self.fix_style, FixStyle):
+        # Callers may name a choice as a string ("keras"); a bad one is a clear error here.
+        for name, kind in (("fix_style", FixStyle), ("keras_version", KerasVersion)):
+            value = getattr(self, name)
+            if isinstance(value, kind):
+                continue
             try:
-                style = FixStyle(self.fix_style)
+                member = kind(value)
             except ValueError:
-                raise ValueError(
-                    f"fix_style must be one of {', '.join(FIX_STYLES)}, got {self.fix_style!r}"
-                ) from None
-            object.__setattr__(self, "fix_style", style)
-        if not isinstance(self.keras_version, KerasVersion):
-            try:
-                version = KerasVersion(self.keras_version)
-            except ValueError:
-                allowed = ", ".join(KERAS_VERSIONS)
-                raise ValueError(
-                    f"keras_version must be one of {allowed}, got {self.keras_version!r}"
-                ) from None
-            object.__setattr__(self, "keras_version", version)
+                allowed = ", ".join(member.value for member in kind)
+                raise ValueError(f"{name} must be one of {allowed}, got {value!r}") from None
+            object.__setattr__(self, name, member)
 
 
 @dataclass(frozen=True)
