@@ -71,6 +71,11 @@ class LayerFacts:
     feeds: Activation | None = None  # the ReLU step, for pairing "relu" and "normalized"
     uses: int = 1  # how many layers this one call site builds (2 when inside a loop body)
     name: str | None = None  # the Keras layer name, when known (audit, saved models)
+    # Why it stays undecided (a results.UnknownReason value), for an unknown pairing or an
+    # argument that did not resolve; None when everything resolved.
+    reason: str | None = None
+    # What the project-wide analysis used to decide it (kaiming_lint.project.Origins).
+    origins: Any = field(default=None, compare=False, repr=False)
     ref: Any = field(default=None, compare=False, repr=False)  # producer's handle: nodes, names
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import libcst as cst
@@ -26,7 +26,14 @@ from kaiming_lint.noqa import skips_file, split_lines, suppressed
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
 from kaiming_lint.parsing import parse, syntax_problem
 from kaiming_lint.positions import positions as node_positions
-from kaiming_lint.results import UNREADABLE, Finding, FixStyle, KerasVersion, LintOptions
+from kaiming_lint.results import (
+    UNREADABLE,
+    Finding,
+    FixStyle,
+    KerasVersion,
+    LintOptions,
+    UnknownLayer,
+)
 from kaiming_lint.rules import judge, rule_for, selected_codes
 from kaiming_lint.source_ref import SourceRef
 
@@ -55,6 +62,9 @@ class Outcome:
     fixed_text: str | None = None
     unknown: int = 0
     layers: tuple[LayerFacts, ...] = ()
+    # With ``options.list_unknown``: each undecided kernel layer, placed, with its reason.
+    unknowns: tuple[UnknownLayer, ...] = ()
+    reasons: Mapping[str, int] = field(default_factory=dict)  # undecided layers per reason
 
 
 def check(document: Document, options: LintOptions) -> Outcome:

@@ -20,7 +20,11 @@ __all__ = [
     "KerasVersion",
     "LintOptions",
     "OutputFormat",
+    "Related",
     "Severity",
+    "UnknownLayer",
+    "UnknownReason",
+    "PublicApi",
 ]
 
 
@@ -62,6 +66,30 @@ class Severity(_Named):
     ERROR = "error"
 
 
+class PublicApi(_Named):
+    """Whether code outside the project may call its public names (`public-api`)."""
+
+    AUTO = "auto"  # a library (it has a build system or is installed) is open, else closed
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class UnknownReason(_Named):
+    """Why a kernel layer stays undecided (``--show-unknown``, ``--statistics``)."""
+
+    PARAMETER_FROM_OUTSIDE = "parameter-from-outside"  # callers not all visible
+    CALL_SITES_DISAGREE = "call-sites-disagree"  # the calls give different values
+    UNKNOWN_ARGUMENT = "unknown-argument"  # a call passes a value that does not resolve
+    CALL_TO_USER_CODE = "call-to-user-code"  # the output goes into code not summarised
+    DYNAMIC_ATTRIBUTE = "dynamic-attribute"  # getattr/setattr, a dict changed after it is built
+    REBOUND_NAME = "rebound-name"  # a name or parameter bound more than once, differently
+    BRANCHES_DISAGREE = "branches-disagree"  # the paths through if/for/while disagree
+    CONSUMERS_DISAGREE = "consumers-disagree"  # several consumers that do not agree
+    VALUE_ESCAPES = "value-escapes"  # stored, returned or passed where it is not followed
+    BUDGET = "budget"  # the path or fixed-point budget ran out
+    STAR_IMPORT = "star-import"  # a star import from outside the project and Keras
+
+
 FIX_STYLES: tuple[str, ...] = tuple(style.value for style in FixStyle)
 KERAS_VERSIONS: tuple[str, ...] = tuple(version.value for version in KerasVersion)
 FORMATS: tuple[str, ...] = tuple(output.value for output in OutputFormat)
@@ -81,10 +109,18 @@ class LintOptions:
     strict_normalized: bool = False
     extra_relu_activations: frozenset[str] = frozenset()
     fix: bool = False  # compute the fixed file contents
+    public_api: PublicApi = PublicApi.AUTO
+    list_unknown: bool = False  # also list the undecided kernel layers (--show-unknown)
+    # The project-wide view (kaiming_lint.project.ProjectView), or None: each file alone.
+    project: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Callers may name a choice as a string ("keras"); a bad one is a clear error here.
-        for name, kind in (("fix_style", FixStyle), ("keras_version", KerasVersion)):
+        for name, kind in (
+            ("fix_style", FixStyle),
+            ("keras_version", KerasVersion),
+            ("public_api", PublicApi),
+        ):
             value = getattr(self, name)
             if isinstance(value, kind):
                 continue
@@ -94,6 +130,19 @@ class LintOptions:
                 allowed = ", ".join(member.value for member in kind)
                 raise ValueError(f"{name} must be one of {allowed}, got {value!r}") from None
             object.__setattr__(self, name, member)
+
+
+@dataclass(frozen=True)
+class Related:
+    """A place that decided a finding: a call site of the function holding the layer, or the
+    definition of an imported name. 1-based; notebooks: the line in the ``.ipynb`` file."""
+
+    path: str
+    line: int
+    column: int
+    message: str  # "call of conv_block", "definition of ACT"
+    cell: int | None = None  # notebooks: the cell and the line in it, for text output
+    cell_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +163,26 @@ class Finding:
     cell: int | None = None  # notebooks: the 1-based cell (markdown cells count), and the
     cell_line: int | None = None  # line and column in it; line/column above are in the file
     cell_column: int | None = None
+    related: tuple[Related, ...] = ()
+    fix_withheld: str | None = None  # why the finding is not fixable, when it is not
+
+
+@dataclass(frozen=True)
+class UnknownLayer:
+    """A kernel layer the analysis could not decide, and why (``--show-unknown``)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    layer: str  # "Conv2D"
+    reason: UnknownReason
+    message: str  # "Conv2D: call-sites-disagree (app/train.py:13 passes 'relu', ...)"
+    related: tuple[Related, ...] = ()
+    cell: int | None = None
+    cell_line: int | None = None
+    cell_column: int | None = None
 
 
 @dataclass
@@ -123,6 +192,8 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     unknown: int = 0
+    unknowns: list[UnknownLayer] = field(default_factory=list)  # with list_unknown only
+    reasons: dict[str, int] = field(default_factory=dict)  # unknown layers per reason
     original: bytes = b""
     fixed: bytes | None = None  # the new contents, when fixes changed the file
 
