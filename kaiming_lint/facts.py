@@ -56,6 +56,8 @@ class Init:
     binding: str | None = None
     # For a constant initializer: the value every weight starts from, when it is known.
     constant_value: float | None = None
+    # Layers of other modules that use the same object (a constant of the project).
+    uses_elsewhere: int = 0
 
 
 @dataclass

@@ -33,6 +33,7 @@ The walk touches statements and expressions only (no metadata providers), see
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ import libcst as cst
 from kaiming_lint import knowledge, symbols
 from kaiming_lint.facts import Init, LayerFacts, Pairing
 from kaiming_lint.flow import Flow, Use, find, target_names, walk
+from kaiming_lint.project_view import LayerOrigins, ModuleView
 from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
 from kaiming_lint.resolve import (
     KERNEL_CALL_NAMES,
@@ -92,11 +94,17 @@ class ModuleFacts:
 
 
 def analyze(
-    module: cst.Module, extra_relu_activations: frozenset[str] = frozenset()
+    module: cst.Module,
+    extra_relu_activations: frozenset[str] = frozenset(),
+    context: ModuleView | None = None,
 ) -> ModuleFacts:
-    """Find every Keras kernel layer built in ``module`` and what its output feeds."""
+    """Find every Keras kernel layer built in ``module`` and what its output feeds.
+
+    ``context`` is the project-wide view of this module: parameter values from the call
+    sites, names imported from the project; without it the module is analysed alone.
+    """
     index = index_module(module)
-    resolver = Resolver(index)
+    resolver = Resolver(index, context)
     analysis = Follower(index, resolver, Interpreter(resolver, frozenset(extra_relu_activations)))
     layers: list[LayerFacts] = []
     for site in index.sites:
@@ -115,6 +123,7 @@ class Follower:
         self.resolver = resolver
         self.values = interpreter
         self.blocks = index.blocks
+        self._arg_origins: tuple[tuple, tuple] = ((), ())
 
     def find(
         self,
@@ -132,14 +141,33 @@ class Follower:
     # --- one layer -------------------------------------------------------------------------
 
     def layer(self, site: Site, name: str) -> LayerFacts | None:
+        found = self.resolver.collect()
+        try:
+            facts = self._layer(site, name)
+        finally:
+            self.resolver.release()
+        if facts is not None and self.resolver.context is not None:
+            facts.origins = LayerOrigins(tuple(found), *self._arg_origins)
+            shared = self.resolver.context.external_uses
+            weight = facts.weight
+            if weight is not None and weight.binding in shared:
+                facts.weight = dataclasses.replace(weight, uses_elsewhere=shared[weight.binding])
+        return facts
+
+    def _layer(self, site: Site, name: str) -> LayerFacts | None:
         call, scope = site.call, site.scope
         if scope.overwritten and self._exempt(site):
             return None
         positional = knowledge.POSITIONAL_PARAMETERS.get(name, ())
         args, complete = call_arguments(call, positional, scope, self.values)
         weight_arg = knowledge.KERNEL_LAYERS[name]
+        weight_origins = self.resolver.collect()
         weight, weight_ctor, weight_node = self._init(args.get(weight_arg), complete)
+        self.resolver.release()
+        bias_origins = self.resolver.collect()
         bias, bias_ctor, bias_node = self._init(args.get(knowledge.BIAS_ARGUMENT), complete)
+        self.resolver.release()
+        self._arg_origins = (tuple(weight_origins), tuple(bias_origins))
         use_bias: bool | None = True if complete else None
         if knowledge.USE_BIAS_ARGUMENT in args:
             given = args[knowledge.USE_BIAS_ARGUMENT]
@@ -488,7 +516,13 @@ class Follower:
                 return
 
     def _calls_of(self, node: cst.FunctionDef, owner: Scope) -> list[Use] | None:
-        """Every call ``name(...)`` of a function, or None if it is also used otherwise."""
+        """Every call ``name(...)`` of a function, or None if it is also used otherwise (or,
+        with a project-wide view, called from another module too)."""
+        context = self.resolver.context
+        if context is not None:
+            scope = self.index.scopes.get(id(node))
+            if scope is None or scope.ident not in context.local_only:
+                return None
         name = node.name.value
         every = [
             found

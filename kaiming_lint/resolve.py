@@ -27,6 +27,9 @@ from enum import Enum
 import libcst as cst
 
 from kaiming_lint import knowledge, symbols
+from kaiming_lint.project_view import ModuleView, Origin, OriginKind, RefKind
+from kaiming_lint.results import UnknownReason
+from kaiming_lint.terms import TDict, TExpr, TLit, TRef, TTuple, TUnknown, Term
 
 # Call names that may construct a kernel layer: checked by the last name before resolving.
 KERNEL_CALL_NAMES: frozenset[str] = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
@@ -99,6 +102,7 @@ class BindingKind(Enum):
     VALUE = "value"
     DEF = "def"
     PARAM = "param"
+    RESOLVED = "resolved"  # a value the project-wide judge decided (``value``)
     UNKNOWN = "unknown"
 
 
@@ -120,9 +124,12 @@ class Binding:
     scope: Scope | None = None  # where `expr` is evaluated
     node: cst.FunctionDef | cst.ClassDef | None = None  # def: the definition; param: its function
     position: int = -1  # param: index among the positional parameters, -1 keyword-only
+    value: object = None  # resolved: the Value
 
 
 _UNKNOWN_BINDING = Binding(BindingKind.UNKNOWN)
+_VAR_POSITIONAL = -2  # Binding.position of a ``*args`` parameter
+_VAR_KEYWORD = -3  # ... and of a ``**kwargs`` parameter
 
 
 @dataclass(eq=False)
@@ -399,9 +406,18 @@ class _Indexer:
             inner.bind(param.name.value, binding)
             if param.default is not None:
                 self.walk_expr(param.default, scope, frames, loop)
-        for star in (params.star_arg, params.star_kwarg):
+        for star, marker in ((params.star_arg, _VAR_POSITIONAL), (params.star_kwarg, _VAR_KEYWORD)):
             if isinstance(star, cst.Param):
-                inner.bind(star.name.value, _UNKNOWN_BINDING)
+                inner.bind(
+                    star.name.value,
+                    Binding(
+                        BindingKind.PARAM,
+                        qualname=star.name.value,
+                        scope=scope,
+                        node=node,
+                        position=marker,
+                    ),
+                )
         if scope.kind is ScopeKind.CLASS and scope.klass is not None:
             positional = [*params.posonly_params, *params.params]
             static = any(last_name(d.decorator) == "staticmethod" for d in node.decorators)
@@ -514,12 +530,17 @@ class _Indexer:
     def bind_import_from(self, stmt: cst.ImportFrom, scope: Scope) -> None:
         module = dotted(stmt.module) if stmt.module is not None else None
         if stmt.relative or module is None:
-            # A module of the user's own package: never Keras as far as we can tell.
+            # A module of the user's own package: resolved by the project-wide view, if any.
             if isinstance(stmt.names, cst.ImportStar):
                 scope.foreign_star = True
                 return
+            prefix = "." * len(stmt.relative) + (f"{module}." if module else "")
             for alias in stmt.names:
-                self.bind_target(alias.asname.name if alias.asname else alias.name, scope)
+                name = dotted(alias.name) or ""
+                target = alias.asname.name if alias.asname is not None else alias.name
+                self.bind_target(
+                    target, scope, Binding(BindingKind.IMPORT, qualname=prefix + name)
+                )
             return
         if isinstance(stmt.names, cst.ImportStar):
             if symbols.classify(module) is not None:
@@ -600,9 +621,31 @@ def _same(values: Sequence[Value]) -> Value:
 class Resolver:
     """Resolves expressions to values, caching name lookups per scope."""
 
-    def __init__(self, index: ModuleIndex) -> None:
+    def __init__(self, index: ModuleIndex, context: ModuleView | None = None) -> None:
         self.index = index
+        self.context = context
         self._names: dict[tuple[int, str], Value] = {}
+        # What the project-wide view contributed: per cached name, and per open collection.
+        self._name_origins: dict[tuple[int, str], list[Origin]] = {}
+        self._collecting: list[list[Origin]] = []
+        self._terms: dict[object, Value] = {}
+
+    # --- what the project contributed ----------------------------------------------------
+
+    def collect(self) -> list[Origin]:
+        """Start recording the project values resolved from now on (until :meth:`release`)."""
+        found: list[Origin] = []
+        self._collecting.append(found)
+        return found
+
+    def release(self) -> None:
+        found = self._collecting.pop()
+        if self._collecting:
+            self._collecting[-1].extend(found)
+
+    def _emit(self, origin: Origin) -> None:
+        if self._collecting:
+            self._collecting[-1].append(origin)
 
     def resolve(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
         if depth > _MAX_DEPTH:
@@ -621,7 +664,10 @@ class Resolver:
                 return self.attribute(scope.klass, expr.attr.value, depth)
             resolved = self.resolve(base, scope, depth + 1)
             if isinstance(resolved, Sym):
-                return Sym(symbols.canonical(f"{resolved.qualname}.{expr.attr.value}"))
+                qualname = symbols.canonical(f"{resolved.qualname}.{expr.attr.value}")
+                if self.context is not None:
+                    return self.project_name(qualname)
+                return Sym(qualname)
             return UNKNOWN
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
             value = expr.evaluated_value
@@ -634,9 +680,20 @@ class Resolver:
         key = (id(scope), name)
         cached = self._names.get(key)
         if cached is not None:
+            if self._collecting and key in self._name_origins:
+                self._collecting[-1].extend(self._name_origins[key])
             return cached
         self._names[key] = UNKNOWN  # guards against cycles (a = b; b = a)
-        value = self._lookup(name, scope, depth)
+        if self.context is None:
+            value = self._lookup(name, scope, depth)
+        else:
+            found = self.collect()
+            try:
+                value = self._lookup(name, scope, depth)
+            finally:
+                self.release()
+            if found:
+                self._name_origins[key] = found
         self._names[key] = value
         return value
 
@@ -651,7 +708,11 @@ class Resolver:
                 return self._bindings(bindings, f"{current.ident}:{name}", depth)
             if current.kind is ScopeKind.MODULE:
                 if current.foreign_star:
-                    return UNKNOWN
+                    stars = self.context.star_names if self.context is not None else None
+                    if stars is None:
+                        return UNKNOWN
+                    if name in stars:
+                        return self.project_name(stars[name])
                 for star in current.keras_stars:
                     candidate = f"{star}.{name}"
                     if symbols.classify(candidate) is not None:
@@ -671,7 +732,9 @@ class Resolver:
         values: list[Value] = []
         for binding in bindings:
             if binding.kind is BindingKind.IMPORT and binding.qualname:
-                values.append(Sym(symbols.canonical(binding.qualname)))
+                values.append(self._imported(binding.qualname))
+            elif binding.kind is BindingKind.RESOLVED:
+                values.append(binding.value)  # type: ignore[arg-type]
             elif binding.kind is BindingKind.VALUE and binding.expr is not None and binding.scope:
                 value = self.resolve(binding.expr, binding.scope, depth + 1)
                 if isinstance(value, Node) and value.binding is None:
@@ -680,13 +743,128 @@ class Resolver:
             elif binding.kind is BindingKind.DEF and binding.node is not None and binding.scope:
                 values.append(Def(binding.node, binding.scope))
             elif binding.kind is BindingKind.PARAM:
-                value = self._default(binding, depth)
+                if self.context is not None:
+                    value = self._param(binding)
+                else:
+                    value = self._default(binding, depth)
                 if isinstance(value, Node) and value.binding is None:
                     value = Node(value.expr, value.scope, ident)
                 values.append(value)
             else:
                 return UNKNOWN
-        return _same(values)
+        same = _same(values)
+        if same is UNKNOWN and len(values) > 1 and self.context is not None:
+            self._emit(Origin(OriginKind.DEFINITION, ident, (), UnknownReason.REBOUND_NAME.value))
+        return same
+
+    # --- names of the project (with a ModuleView) -------------------------------------------
+
+    def _imported(self, qualname: str) -> Value:
+        if qualname.startswith("."):
+            if self.context is None:
+                return UNKNOWN  # a module of the user's own package
+            absolute = _absolute(qualname, self.context.module, self.context.is_package)
+            return UNKNOWN if absolute is None else self.project_name(absolute)
+        name = symbols.canonical(qualname)
+        return Sym(name) if self.context is None else self.project_name(name)
+
+    def project_name(self, qualname: str) -> Value:
+        """What an absolute name stands for, as the project-wide view resolved it."""
+        assert self.context is not None
+        refs = self.context.refs
+        ref = refs.get(qualname)
+        rest: list[str] = []
+        if ref is None:
+            parts = qualname.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                ref = refs.get(".".join(parts[:cut]))
+                if ref is not None:
+                    rest = parts[cut:]
+                    break
+        if ref is None:
+            return Sym(qualname)
+        if ref.kind is RefKind.KERAS:
+            if ref.origin is not None:
+                self._emit(Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (ref.origin,)))
+            return Sym(symbols.canonical(".".join([ref.name, *rest])))
+        if ref.kind is RefKind.OPAQUE:
+            return Sym("<project>" + qualname)  # the project's own: never Keras
+        if ref.kind is RefKind.CONSTANT and not rest and ref.term is not None:
+            label = qualname.rpartition(".")[2]
+            reason = ref.term.reason if isinstance(ref.term, TUnknown) else None
+            self._emit(
+                Origin(
+                    OriginKind.DEFINITION,
+                    label,
+                    (ref.origin,) if ref.origin is not None else (),
+                    reason,
+                )
+            )
+            return self.term_value(ref.term)
+        reason = ref.reason or UnknownReason.DYNAMIC_ATTRIBUTE.value
+        self._emit(Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (), reason))
+        return UNKNOWN
+
+    def _param(self, param: Binding) -> Value:
+        assert self.context is not None
+        function = param.node
+        scope = self.index.scopes.get(id(function)) if function is not None else None
+        if scope is None or param.qualname is None:
+            return UNKNOWN
+        value = self.context.params.get((scope.ident, param.qualname))
+        if value is None:
+            self._emit(
+                Origin(OriginKind.CALLS, param.qualname, (), UnknownReason.PARAMETER_FROM_OUTSIDE.value)
+            )
+            return UNKNOWN
+        term = value.term
+        reason = term.reason if isinstance(term, TUnknown) else None
+        default = None
+        if value.default and isinstance(term, TLit):
+            default = repr(term.value)
+        self._emit(
+            Origin(OriginKind.CALLS, param.qualname, value.calls, reason, default, scope.ident)
+        )
+        return self.term_value(term)
+
+    def term_value(self, term: Term) -> Value:
+        """A resolved term as a value this resolver can read further."""
+        cached = self._terms.get(term)
+        if cached is not None:
+            return cached
+        value = self._term_value(term)
+        self._terms[term] = value
+        return value
+
+    def _term_value(self, term: Term) -> Value:
+        if isinstance(term, TLit):
+            return Lit(term.value)
+        if isinstance(term, TRef):
+            return Sym(term.name if term.name.startswith("<") else symbols.canonical(term.name))
+        if isinstance(term, TUnknown):
+            return UNKNOWN
+        env: tuple[tuple[str, Term], ...]
+        identity: str | None = None
+        if isinstance(term, TExpr):
+            text, env, identity = term.text, term.env, term.identity
+        elif isinstance(term, TTuple):
+            names = [f"_kaiming_item{i}" for i in range(len(term.items))]
+            text = "(" + "".join(f"{n}, " for n in names) + ")"
+            env = tuple(zip(names, term.items, strict=True))
+        elif isinstance(term, TDict):
+            names = [f"_kaiming_item{i}" for i in range(len(term.items))]
+            text = "{" + ", ".join(f"{k!r}: {n}" for (k, _), n in zip(term.items, names, strict=True)) + "}"
+            env = tuple(zip(names, (t for _, t in term.items), strict=True))
+        else:
+            return UNKNOWN
+        try:
+            expr = cst.parse_expression(text)
+        except (cst.ParserSyntaxError, RecursionError):
+            return UNKNOWN
+        scope = Scope(ScopeKind.MODULE, f"<project {identity or text}>", None, [])
+        for name, inner in env:
+            scope.bind(name, Binding(BindingKind.RESOLVED, value=self.term_value(inner)))
+        return self.resolve(expr, scope) if not isinstance(expr, (cst.Call, cst.Dict, cst.Tuple, cst.List)) else Node(expr, scope, identity)
 
     def _default(self, param: Binding, depth: int) -> Value:
         """A parameter's default, when every call of its function in this file leaves it out.
@@ -718,3 +896,14 @@ class Resolver:
         if isinstance(value, Sym):
             return symbols.classify(value.qualname)
         return None
+
+
+def _absolute(relative: str, module: str, is_package: bool) -> str | None:
+    """``..blocks.f`` imported in ``pkg.models.net``: ``pkg.blocks.f``."""
+    level = len(relative) - len(relative.lstrip("."))
+    parts = module.split(".") if is_package else module.split(".")[:-1]
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    rest = relative[level:]
+    return ".".join([*base, rest]) if rest else (".".join(base) or None)

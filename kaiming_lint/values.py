@@ -48,7 +48,14 @@ def call_arguments(
     index = 0
     for arg in call.args:
         if arg.star == "*":
-            complete = False
+            items = interpreter.star_items(arg.value, scope)
+            if items is None:
+                complete = False
+                continue
+            for item in items:
+                if index < len(positional):
+                    found.setdefault(positional[index], item)
+                index += 1
         elif arg.star == "**":
             extra = interpreter.kwargs_dict(arg.value, scope)
             if extra is None:
@@ -161,6 +168,18 @@ class Interpreter:
                 entries[arg.keyword.value] = Argument(arg.value, where, arg)
             return entries
         return None
+
+    def star_items(self, expr: cst.BaseExpression, scope: Scope) -> list[Argument] | None:
+        """The elements of ``*expr`` when it is a tuple or list literal bound once."""
+        value = self.resolver.resolve(expr, scope)
+        if not isinstance(value, Node) or not isinstance(value.expr, (cst.Tuple, cst.List)):
+            return None
+        items = []
+        for element in value.expr.elements:
+            if isinstance(element, cst.StarredElement):
+                return None
+            items.append(Argument(element.value, value.scope, None))
+        return items
 
     def _is_builtin_dict(self, func: cst.BaseExpression, scope: Scope) -> bool:
         value = self.resolver.resolve(func, scope)

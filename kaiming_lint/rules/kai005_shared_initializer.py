@@ -80,7 +80,8 @@ The fix gives every use its own copy of the constructor call; seeded copies get 
                     assert init.binding is not None
                     groups.setdefault(init.binding, []).append(layer)
             for uses in groups.values():
-                if sum(layer.uses for layer in uses) < 2:
+                elsewhere = max(_uses_elsewhere(layer, target) for layer in uses)
+                if sum(layer.uses for layer in uses) + elsewhere < 2:
                     continue
                 for index, layer in enumerate(uses):
                     init = layer.weight if target == "weight" else layer.bias
@@ -112,3 +113,8 @@ def _shares_a_stream(init: Init) -> bool:
 def _others(uses: list[LayerFacts], layer: LayerFacts) -> str:
     count = sum(other.uses for other in uses) - 1
     return "another layer" if count == 1 else f"{count} other layers"
+
+
+def _uses_elsewhere(layer: LayerFacts, target: str) -> int:
+    init = layer.weight if target == "weight" else layer.bias
+    return init.uses_elsewhere if init is not None else 0

@@ -1,0 +1,903 @@
+"""Project-wide analysis: find the project, index every module, judge parameters by call site.
+
+1. **Root**: the ``project-root`` setting, else the nearest directory above the first path with
+   a ``pyproject.toml``, else the git root, else the top of the package chain (the linted
+   files' highest directory that has an ``__init__.py``, then its parent; only that package is
+   indexed). With none of these, the files given are the project.
+2. **Index**: every ``*.py`` and ``*.ipynb`` under the root (virtual environments, build
+   output and caches left out) is summarised (:mod:`kaiming_lint.summary`), through the
+   content-hash cache.
+3. **Judge**: names resolve across modules (relative and absolute imports, ``__init__``
+   re-exports, star imports and ``__all__``); each call site is bound to the function or class
+   it calls; each parameter's value is the one every call agrees on, by fixed-point iteration
+   (recursion and cycles terminate), or unknown with a reason. Functions that escape (used as a
+   value, decorated, reached by ``getattr`` on their module) and, in a library, public names,
+   take their parameters from callers the project cannot see.
+
+The result is a :class:`ProjectView`: one :class:`~kaiming_lint.project_view.ModuleView` per
+linted module, plain data sent to the worker processes with the options.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kaiming_lint import knowledge, symbols
+from kaiming_lint.project_view import ModuleView, ParamValue, RefKind, RefValue
+from kaiming_lint.results import PublicApi, Related, UnknownReason
+from kaiming_lint.summary import (
+    SUMMARY_VERSION,
+    CallSite,
+    FunctionSummary,
+    ModuleSummary,
+    ParamKind,
+    Place,
+    summarize,
+)
+from kaiming_lint.terms import TDict, TExpr, TLit, TParam, TRef, TStar, TTuple, TUnknown, Term
+
+__all__ = ["ProjectView", "build_view", "find_root"]
+
+# Directories never indexed: environments, build output, caches, VCS.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "build", "dist", "site-packages",
+        "__pycache__", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+        ".kaiming-lint-cache", "node_modules", ".eggs", ".ipynb_checkpoints",
+    }
+)  # fmt: skip
+_OUTSIDE = UnknownReason.PARAMETER_FROM_OUTSIDE.value
+_DISAGREE = UnknownReason.CALL_SITES_DISAGREE.value
+_ARGUMENT = UnknownReason.UNKNOWN_ARGUMENT.value
+_DYNAMIC = UnknownReason.DYNAMIC_ATTRIBUTE.value
+_BUDGET = UnknownReason.BUDGET.value
+_MAX_RESOLVE = 40
+
+
+@dataclass
+class ProjectView:
+    """What the judge decided, for the modules that are linted (keyed by absolute path)."""
+
+    root: str
+    modules: dict[str, ModuleView] = field(default_factory=dict)
+
+    def for_path(self, path: str) -> ModuleView | None:
+        return self.modules.get(os.path.abspath(path))
+
+
+# --- the root and the modules ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: str  # module names are dotted paths from here
+    index_dirs: tuple[str, ...]  # what is indexed
+    library: bool
+    files: tuple[str, ...] = ()  # when no project was found: only these
+
+
+def find_root(paths: Sequence[str], configured: str | None = None) -> Layout:
+    first = os.path.abspath(paths[0]) if paths else os.getcwd()
+    start = first if os.path.isdir(first) else os.path.dirname(first)
+    if configured:
+        root = os.path.abspath(configured)
+        return Layout(root, (root,), _is_library(root))
+    current = start
+    while True:
+        if os.path.isfile(os.path.join(current, "pyproject.toml")):
+            return Layout(current, (current,), _is_library(current))
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    git = _git_root(start)
+    if git is not None:
+        return Layout(git, (git,), _is_library(git))
+    top = None
+    current = start
+    while os.path.isfile(os.path.join(current, "__init__.py")):
+        top = current
+        current = os.path.dirname(current)
+    if top is not None:
+        parent = os.path.dirname(top)
+        return Layout(parent, (top,), _is_library(parent) or _installed(parent, top))
+    files = tuple(os.path.abspath(p) for p in paths if os.path.isfile(p))
+    return Layout(start, (), False, files)
+
+
+def _git_root(start: str) -> str | None:
+    current = start
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _is_library(root: str) -> bool:
+    if os.path.isfile(os.path.join(root, "setup.py")) or os.path.isfile(
+        os.path.join(root, "setup.cfg")
+    ):
+        return True
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        try:
+            import tomllib
+
+            with open(pyproject, "rb") as stream:
+                return "build-system" in tomllib.load(stream)
+        except (OSError, ValueError):
+            return True  # cannot tell: open is the safe side
+    try:
+        return any(name.endswith((".dist-info", ".egg-info")) for name in os.listdir(root))
+    except OSError:
+        return False
+
+
+def _installed(parent: str, top: str) -> bool:
+    name = os.path.basename(top)
+    try:
+        return any(
+            entry.endswith(".dist-info") and entry.split("-")[0].lower() == name.lower()
+            for entry in os.listdir(parent)
+        ) or os.path.basename(parent) in ("site-packages", "dist-packages")
+    except OSError:
+        return False
+
+
+def discover(layout: Layout) -> list[str]:
+    if not layout.index_dirs:
+        return list(layout.files)
+    found: list[str] = []
+    for directory in layout.index_dirs:
+        for current, dirs, files in os.walk(directory):
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in SKIPPED_DIRECTORIES
+                and not d.startswith(".")
+                and not d.endswith(".egg-info")
+            )
+            found.extend(
+                os.path.join(current, name)
+                for name in sorted(files)
+                if name.endswith((".py", ".ipynb"))
+            )
+    return found
+
+
+def module_name(path: str, root: str) -> tuple[str, bool]:
+    """The dotted name of a module under ``root`` (``src/`` layouts too), and whether it is a
+    package's ``__init__``."""
+    relative = os.path.relpath(path, root)
+    parts = relative.replace(os.sep, "/").split("/")
+    if parts[0] == "src" and len(parts) > 1 and os.path.isdir(os.path.join(root, "src")):
+        parts = parts[1:]
+    stem, _, suffix = parts[-1].rpartition(".")
+    if suffix == "ipynb":
+        return "<notebook>" + "/".join(parts), False
+    if stem == "__init__":
+        return ".".join(parts[:-1]) or "__init__", True
+    return ".".join([*parts[:-1], stem]), False
+
+
+# --- indexing -------------------------------------------------------------------------------
+
+
+def summary_of(data: bytes, path: str, module: str, is_package: bool) -> ModuleSummary | None:
+    """One file's summary; None when it cannot be read as Python (it has no calls to offer)."""
+    if path.endswith(".ipynb"):
+        return _notebook_summary(data, path, module)
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    try:
+        return summarize(tree, module, path, is_package=is_package)
+    except RecursionError:
+        return None
+
+
+def _notebook_summary(data: bytes, path: str, module: str) -> ModuleSummary | None:
+    from kaiming_lint.sources.notebook import NotebookError, notebook_to_python
+
+    try:
+        src = notebook_to_python(data)
+    except (NotebookError, ValueError, UnicodeDecodeError):
+        return None
+    if not src.is_python:
+        return None
+    try:
+        tree = ast.parse(src.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+    def place(line: int, column: int) -> Place:
+        where = src.cell_position(line)
+        file_line, file_column = src.file_position(line, column)
+        if where is None:
+            return Place(file_line, file_column)
+        return Place(file_line, file_column, where[0] + 1, where[1])
+
+    try:
+        return summarize(tree, module, path, place_of=place, notebook=True)
+    except RecursionError:
+        return None
+
+
+def index(
+    layout: Layout, *, cache_enabled: bool, extra: Iterable[str] = (), settings_key: str = ""
+) -> dict[str, ModuleSummary]:
+    """Every module of the project, by dotted name (the files in ``extra`` included)."""
+    from kaiming_lint.project_cache import SummaryCache, cache_directory
+
+    paths = discover(layout)
+    seen = set(paths)
+    paths.extend(p for p in (os.path.abspath(e) for e in extra) if p not in seen)
+    directory = cache_directory(layout.root, enabled=cache_enabled) if layout.index_dirs else None
+    cache: SummaryCache[ModuleSummary | None] = SummaryCache(
+        directory, f"summary-v{SUMMARY_VERSION}|{settings_key}"
+    )
+    modules: dict[str, ModuleSummary] = {}
+    try:
+        for path in paths:
+            name, is_package = module_name(path, layout.root)
+            try:
+                summary = cache.get(
+                    _path(path), name, lambda data, p=path, n=name, k=is_package: summary_of(data, p, n, k)
+                )
+            except OSError:
+                continue
+            if summary is not None:
+                summary.path = path
+                modules.setdefault(name, summary)
+    finally:
+        cache.close()
+    return modules
+
+
+def _path(path: str):
+    from pathlib import Path
+
+    return Path(path)
+
+
+# --- judging --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    """A function the calls are bound to."""
+
+    module: ModuleSummary
+    function: FunctionSummary
+    self_bound: bool = False  # called through its class: the first parameter is not passed
+
+
+class Judge:
+    def __init__(
+        self,
+        modules: dict[str, ModuleSummary],
+        library: bool,
+        public_api: PublicApi,
+        cwd: str,
+    ) -> None:
+        self.modules = modules
+        self.cwd = cwd
+        self.library = library if public_api is PublicApi.AUTO else public_api is PublicApi.OPEN
+        self._resolved: dict[str, tuple] = {}
+        self._exports: dict[str, frozenset[str] | None] = {}
+        self.escaped: dict[tuple[str, str], str] = {}
+        self.calls: dict[tuple[str, str], list[tuple[CallSite, ModuleSummary, bool]]] = {}
+        self.values: dict[tuple[str, str, str], Term | None] = {}
+        self.open: set[tuple[str, str]] = set()
+
+    # names
+
+    def module_prefix(self, name: str) -> tuple[str, list[str]] | None:
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:cut])
+            if candidate in self.modules:
+                return candidate, parts[cut:]
+        return None
+
+    def resolve(self, name: str, depth: int = 0) -> tuple:
+        """What an absolute name is: ("keras", name) | ("module", m) | ("def", m, key) |
+        ("constant", m, name, term) | ("outside", name) | ("unknown", reason)."""
+        if depth == 0 and name in self._resolved:
+            return self._resolved[name]
+        result = self._resolve(name, depth)
+        if depth == 0:
+            self._resolved[name] = result
+        return result
+
+    def _resolve(self, name: str, depth: int) -> tuple:
+        if depth > _MAX_RESOLVE:
+            return ("unknown", _BUDGET)
+        if symbols.classify(name) is not None:
+            return ("keras", symbols.canonical(name))
+        found = self.module_prefix(name)
+        if found is None:
+            return ("outside", name)
+        module_name, rest = found
+        if not rest:
+            return ("module", module_name)
+        module = self.modules[module_name]
+        for cut in range(len(rest), 0, -1):
+            key = ".".join(rest[:cut])
+            if key in module.functions or key in module.classes:
+                if cut == len(rest):
+                    return ("def", module_name, key)
+                return ("opaque", f"{module_name}.{key}")
+        head = rest[0]
+        term = module.names.get(head)
+        if term is None:
+            for star in module.stars:
+                exports = self.exports(star)
+                if exports is None:
+                    return ("unknown", UnknownReason.STAR_IMPORT.value)
+                if head in exports:
+                    return self._resolve(".".join([star, *rest]), depth + 1)
+            return ("unknown", _DYNAMIC)
+        if isinstance(term, TRef):
+            return self._resolve(".".join([term.name, *rest[1:]]), depth + 1)
+        if len(rest) > 1:
+            return ("unknown", _DYNAMIC)
+        return ("constant", module_name, head, term)
+
+    def exports(self, module_name: str, depth: int = 0) -> frozenset[str] | None:
+        """The names ``from module import *`` binds; None when they cannot be known."""
+        if module_name in self._exports:
+            return self._exports[module_name]
+        module = self.modules.get(module_name)
+        if module is None or module.all_dynamic or depth > 10:
+            return None
+        self._exports[module_name] = frozenset()  # a cycle of star imports
+        if module.all_names is not None:
+            result: frozenset[str] | None = frozenset(module.all_names)
+        else:
+            names = {n for n in module.names if not n.startswith("_")}
+            for star in module.stars:
+                inner = self.exports(star, depth + 1)
+                if inner is None:
+                    names = set()
+                    result = None
+                    break
+                names |= inner
+            else:
+                result = frozenset(names)
+        self._exports[module_name] = result
+        return result
+
+    # call sites
+
+    def effective_init(self, module_name: str, class_key: str, depth: int = 0) -> _Target | None:
+        """The ``__init__`` a class's instantiation runs, when it is the project's own."""
+        module = self.modules[module_name]
+        own = module.functions.get(f"{class_key}.__init__")
+        if own is not None:
+            return _Target(module, own, True)
+        if depth > 10:
+            return None
+        klass = module.classes.get(class_key)
+        if klass is None:
+            return None
+        bases = [self.base(module, b) for b in klass.bases]
+        project = [b for b in bases if b is not None]
+        if len(klass.bases) == 1 and len(project) == 1:
+            return self.effective_init(*project[0], depth + 1)
+        for base in project:  # several bases: which __init__ runs is not followed
+            target = self.effective_init(*base, depth + 1)
+            if target is not None:
+                self.escaped.setdefault((target.module.module, target.function.key), _OUTSIDE)
+        return None
+
+    def base(self, module: ModuleSummary, term: Term) -> tuple[str, str] | None:
+        if not isinstance(term, TRef):
+            return None
+        resolved = self.resolve(term.name)
+        if resolved[0] == "def" and resolved[2] in self.modules[resolved[1]].classes:
+            return resolved[1], resolved[2]
+        return None
+
+    def bind_calls(self) -> None:
+        for module in self.modules.values():
+            for name, _reason in module.escapes:
+                self.escape(name)
+            for call in module.calls:
+                target = self.callee(module, call)
+                if target is None:
+                    continue
+                key = (target.module.module, target.function.key)
+                self.calls.setdefault(key, []).append((call, module, target.self_bound))
+
+    def escape(self, name: str) -> None:
+        resolved = self.resolve(name)
+        if resolved[0] == "module":
+            module = self.modules[resolved[1]]
+            for key in module.functions:
+                self.escaped.setdefault((module.module, key), _DYNAMIC)
+        elif resolved[0] == "def":
+            module = self.modules[resolved[1]]
+            key = resolved[2]
+            if key in module.classes:
+                target = self.effective_init(module.module, key)
+                if target is not None:
+                    self.escaped.setdefault((target.module.module, target.function.key), _OUTSIDE)
+            else:
+                self.escaped.setdefault((module.module, key), _OUTSIDE)
+        elif resolved[0] == "opaque":
+            inner = self.module_prefix(resolved[1])
+            if inner is not None:
+                module = self.modules[inner[0]]
+                key = ".".join(inner[1])
+                for candidate in module.functions:
+                    if candidate == key or candidate.startswith(key + "."):
+                        self.escaped.setdefault((module.module, candidate), _OUTSIDE)
+
+    def callee(self, module: ModuleSummary, call: CallSite) -> _Target | None:
+        if call.super_of is not None:
+            klass = module.classes.get(call.super_of)
+            if klass is None:
+                return None
+            bases = [self.base(module, b) for b in klass.bases]
+            project = [b for b in bases if b is not None]
+            if len(klass.bases) == 1 and len(project) == 1:
+                return self.effective_init(*project[0])
+            for base in project:
+                target = self.effective_init(*base)
+                if target is not None:
+                    self.escaped.setdefault((target.module.module, target.function.key), _OUTSIDE)
+            return None
+        if not isinstance(call.callee, TRef):
+            return None
+        resolved = self.resolve(call.callee.name)
+        if resolved[0] != "def":
+            if resolved[0] == "opaque":
+                self.escape(call.callee.name)  # Class.method(...) and the like
+            return None
+        target_module = self.modules[resolved[1]]
+        key = resolved[2]
+        if key in target_module.classes:
+            return self.effective_init(target_module.module, key)
+        function = target_module.functions[key]
+        if function.class_key is not None:
+            self.escaped.setdefault((target_module.module, key), _OUTSIDE)
+            return None
+        return _Target(target_module, function)
+
+    # which names outside code may call
+
+    def mark_open(self) -> None:
+        if not self.library:
+            return
+        for module in self.modules.values():
+            if module.notebook:
+                continue
+            parts = module.module.split(".")
+            in_package = module.is_package or ".".join(parts[:-1]) in self.modules
+            private = any(part.startswith("_") and part != "__init__" for part in parts)
+            if in_package and not private:
+                for key, function in module.functions.items():
+                    top = key.split(".")[0].split("#")[0]
+                    if function.parent is None and not top.startswith("_"):
+                        if function.class_key is None or not function.class_key.startswith("_"):
+                            self.open.add((module.module, key))
+            names: list[str] = list(module.all_names or ())
+            if module.is_package:
+                names.extend(n for n in module.names if not n.startswith("_"))
+                exported = self.exports(module.module) or frozenset()
+                names.extend(exported)
+            for name in names:
+                resolved = self.resolve(f"{module.module}.{name}")
+                if resolved[0] == "def":
+                    target = self.modules[resolved[1]]
+                    for key in target.functions:
+                        if key == resolved[2] or key.startswith(resolved[2] + "."):
+                            if target.functions[key].parent is None:
+                                self.open.add((target.module, key))
+
+    # parameter values
+
+    def run(self) -> None:
+        self.bind_calls()
+        self.mark_open()
+        keys = [
+            (m.module, f.key, p.name)
+            for m in self.modules.values()
+            for f in m.functions.values()
+            for p in f.params
+        ]
+        for key in keys:
+            self.values[key] = None
+        budget = 8 * max(len(keys), 1)
+        changed = True
+        while changed and budget > 0:
+            changed = False
+            for (module_name, function_key), calls in self.calls.items():
+                if (module_name, function_key) in self.escaped or (
+                    module_name,
+                    function_key,
+                ) in self.open:
+                    continue
+                module = self.modules[module_name]
+                function = module.functions[function_key]
+                new = self.join(module, function, calls)
+                for param in function.params:
+                    key = (module_name, function_key, param.name)
+                    if new.get(param.name) != self.values.get(key):
+                        self.values[key] = new.get(param.name)
+                        changed = True
+                        budget -= 1
+        if budget <= 0:
+            for key, value in self.values.items():
+                if value is not None and not isinstance(value, TUnknown):
+                    self.values[key] = TUnknown(_BUDGET)
+
+    def join(
+        self, module: ModuleSummary, function: FunctionSummary, calls: list
+    ) -> dict[str, Term | None]:
+        result: dict[str, Term | None] = {}
+        for call, caller_module, self_bound in calls:
+            bound = self.bind(module, function, call, caller_module, self_bound)
+            for param in function.params:
+                value = bound.get(param.name)
+                if value is None:
+                    continue
+                result[param.name] = _join(result.get(param.name), value)
+        return result
+
+    def bind(
+        self,
+        module: ModuleSummary,
+        function: FunctionSummary,
+        call: CallSite,
+        caller: ModuleSummary,
+        self_bound: bool,
+    ) -> dict[str, Term | None]:
+        """Each parameter's value at one call (None: not known yet, an unfinished caller)."""
+        params = list(function.params)
+        if self_bound and params and params[0].kind is ParamKind.POSITIONAL:
+            params = params[1:]
+        positional = [p for p in params if p.kind is ParamKind.POSITIONAL]
+        by_name = {p.name: p for p in params if p.kind in (ParamKind.POSITIONAL, ParamKind.KEYWORD)}
+        var_positional = next((p for p in params if p.kind is ParamKind.VAR_POSITIONAL), None)
+        var_keyword = next((p for p in params if p.kind is ParamKind.VAR_KEYWORD), None)
+        values: dict[str, Term | None] = {}
+        extra_positional: list[Term | None] = []
+        extra_keywords: dict[str, Term | None] = {}
+        unknown_positional: Term | None = None
+        unknown_keywords: Term | None = None
+        index = 0
+        for arg in call.args:
+            if isinstance(arg, TStar):
+                spread = self.value(arg.value, caller, call.caller)
+                if spread is None:
+                    return {}
+                if isinstance(spread, TTuple):
+                    items: list[Term | None] = list(spread.items)
+                else:
+                    unknown_positional = _unknown_of(spread, _ARGUMENT)
+                    break
+            else:
+                items = [self.value(arg, caller, call.caller)]
+            for item in items:
+                if index < len(positional):
+                    values[positional[index].name] = item
+                else:
+                    extra_positional.append(item)
+                index += 1
+        for name, term in call.keywords:
+            if name is None:
+                assert isinstance(term, TStar)
+                spread = self.value(term.value, caller, call.caller)
+                if spread is None:
+                    return {}
+                if isinstance(spread, TDict):
+                    for key, item in spread.items:
+                        if key in by_name:
+                            values[key] = item
+                        else:
+                            extra_keywords[key] = item
+                else:
+                    unknown_keywords = _unknown_of(spread, _ARGUMENT)
+                continue
+            value = self.value(term, caller, call.caller)
+            if name in by_name:
+                values[name] = value
+            else:
+                extra_keywords[name] = value
+        if any(v is None for v in [*values.values(), *extra_positional, *extra_keywords.values()]):
+            return {}  # a caller's parameter not decided yet
+        for param in params:
+            if param.name in values:
+                continue
+            if param.kind is ParamKind.VAR_POSITIONAL:
+                values[param.name] = unknown_positional or TTuple(tuple(extra_positional))  # type: ignore[arg-type]
+            elif param.kind is ParamKind.VAR_KEYWORD:
+                values[param.name] = unknown_keywords or TDict(tuple(sorted(extra_keywords.items())))  # type: ignore[arg-type]
+            elif param.kind is ParamKind.POSITIONAL and unknown_positional is not None:
+                values[param.name] = unknown_positional
+            elif unknown_keywords is not None:
+                values[param.name] = unknown_keywords
+            elif param.default is not None:
+                values[param.name] = self.value(param.default, module, function.parent, default=True)
+            else:
+                values[param.name] = TUnknown(_ARGUMENT)  # a call that would raise TypeError
+        if var_positional is None and extra_positional:
+            return {p.name: TUnknown(_ARGUMENT) for p in params}
+        if var_keyword is None and extra_keywords:
+            return {p.name: TUnknown(_ARGUMENT) for p in params}
+        return values
+
+    def value(
+        self, term: Term, module: ModuleSummary, function: str | None, default: bool = False, depth: int = 0
+    ) -> Term | None:
+        """A term with references and parameters replaced; None: a parameter not known yet."""
+        if depth > _MAX_RESOLVE:
+            return TUnknown(_BUDGET)
+        if isinstance(term, TLit):
+            return _Default(term.value) if default else term
+        if isinstance(term, TUnknown):
+            return term
+        if isinstance(term, TParam):
+            value = self.param_value(module.module, term.function, term.name)
+            return None if value is None else _plain(value)
+        if isinstance(term, TRef):
+            return self.ref_value(term.name, depth)
+        if isinstance(term, TExpr):
+            env: list[tuple[str, Term]] = []
+            for name, inner in term.env:
+                resolved = self.value(inner, module, function, depth=depth + 1)
+                if resolved is None:
+                    return None
+                env.append((name, _plain(resolved)))
+            return TExpr(term.text, tuple(env), term.identity)
+        if isinstance(term, TTuple):
+            items = [self.value(t, module, function, depth=depth + 1) for t in term.items]
+            if any(i is None for i in items):
+                return None
+            return TTuple(tuple(items))  # type: ignore[arg-type]
+        if isinstance(term, TDict):
+            pairs = [(k, self.value(t, module, function, depth=depth + 1)) for k, t in term.items]
+            if any(v is None for _, v in pairs):
+                return None
+            return TDict(tuple(pairs))  # type: ignore[arg-type]
+        return TUnknown(_ARGUMENT)
+
+    def ref_value(self, name: str, depth: int = 0) -> Term:
+        resolved = self.resolve(name)
+        kind = resolved[0]
+        if kind == "keras":
+            symbol = symbols.classify(resolved[1])
+            if symbol is not None and symbol.kind is symbols.SymbolKind.ACTIVATION and "." not in symbol.name:
+                return TLit(symbol.name)  # "relu" and keras.activations.relu agree
+            return TRef(resolved[1])
+        if kind == "constant":
+            module = self.modules[resolved[1]]
+            value = self.value(resolved[3], module, None, depth=depth + 1)
+            return TUnknown(_BUDGET) if value is None else _plain(value)
+        if kind in ("def", "module", "opaque", "outside"):
+            if kind == "outside" and name.startswith("builtins."):
+                return TRef(name)
+            return TRef("<project>" + (resolved[1] if kind != "def" else f"{resolved[1]}.{resolved[2]}"))
+        return TUnknown(resolved[1])
+
+    def param_value(self, module_name: str, function_key: str, name: str) -> Term | None:
+        key = (module_name, function_key)
+        function = self.modules[module_name].functions.get(function_key)
+        if function is None:
+            return TUnknown(_OUTSIDE)
+        if name in function.changed:
+            return TUnknown(function.changed[name])
+        if key in self.escaped:
+            return TUnknown(self.escaped[key])
+        if key in self.open or key not in self.calls:
+            return TUnknown(_OUTSIDE)
+        return self.values.get((module_name, function_key, name))
+
+    # the view of one module
+
+    def related_calls(self, module_name: str, function_key: str) -> tuple[Related, ...]:
+        entries = self.calls.get((module_name, function_key), [])
+        own = [(c, m) for c, m, _ in entries if m.module == module_name]
+        other = [(c, m) for c, m, _ in entries if m.module != module_name]
+        own.sort(key=lambda e: (e[0].place.line, e[0].place.column))
+        other.sort(key=lambda e: (_display(e[1].path, self.cwd), e[0].place.line, e[0].place.column))
+        return tuple(
+            Related(
+                _display(m.path, self.cwd),
+                c.place.line,
+                c.place.column,
+                f"call of {function_key.split('.')[-2] if function_key.endswith('.__init__') else function_key.split('.')[-1]}",
+                c.place.cell,
+                c.place.cell_line,
+            )
+            for c, m in [*own, *other]
+        )
+
+    def view(self, module_name: str) -> ModuleView:
+        module = self.modules[module_name]
+        view = ModuleView(module.module, module.is_package)
+        for key, function in module.functions.items():
+            related = self.related_calls(module_name, key)
+            calls = self.calls.get((module_name, key), [])
+            for param in function.params:
+                term = self.param_value(module_name, key, param.name)
+                if term is None:
+                    term = TUnknown(_OUTSIDE)  # reached only through unfinished recursion
+                is_default = isinstance(term, _Default) or (
+                    bool(calls) and _all_default(term)
+                )
+                view.params[(key, param.name)] = ParamValue(_plain(term), related, is_default)
+            if (
+                (module_name, key) not in self.escaped
+                and (module_name, key) not in self.open
+                and all(m.module == module_name for _, m, _ in calls)
+            ):
+                view.local_only = view.local_only | {key}
+        for name in _refs_of(module):
+            view.refs[name] = self.ref(name)
+        if module.stars:
+            names: dict[str, str] = {}
+            for star in module.stars:
+                exports = self.exports(star)
+                if exports is None:
+                    names = {}
+                    break
+                for name in exports:
+                    names[name] = f"{star}.{name}"
+            view.star_names = names if all(s in self.modules or symbols.classify(s) for s in module.stars) else None
+        return view
+
+    def ref(self, name: str) -> RefValue:
+        resolved = self.resolve(name)
+        kind = resolved[0]
+        if kind == "keras":
+            return RefValue(RefKind.KERAS, resolved[1])
+        if kind == "constant":
+            module = self.modules[resolved[1]]
+            value = self.value(resolved[3], module, None)
+            line = module.name_lines.get(resolved[2], 1)
+            origin = Related(_display(module.path, self.cwd), line, 1, f"definition of {resolved[2]}")
+            term = TUnknown(_BUDGET) if value is None else _plain(value)
+            if isinstance(term, TRef) and symbols.classify(term.name) is not None:
+                return RefValue(RefKind.KERAS, term.name, origin=origin)
+            return RefValue(RefKind.CONSTANT, name, term, origin)
+        if kind in ("def", "module", "opaque", "outside"):
+            return RefValue(RefKind.OPAQUE, name)
+        return RefValue(RefKind.UNKNOWN, name, reason=resolved[1])
+
+    def external_uses(self, module_name: str) -> dict[str, int]:
+        totals: dict[str, dict[str, int]] = {}
+        for module in self.modules.values():
+            for name, count in module.init_uses:
+                resolved = self.resolve(name)
+                if resolved[0] != "constant":
+                    continue
+                identity = f"{resolved[1]}.{resolved[2]}"
+                per = totals.setdefault(identity, {})
+                per[module.module] = per.get(module.module, 0) + count
+        return {
+            identity: sum(n for m, n in per.items() if m != module_name)
+            for identity, per in totals.items()
+            if any(m != module_name for m in per)
+        }
+
+
+@dataclass(frozen=True)
+class _Default(TLit):
+    """A literal that is a parameter's default (for messages: no call overrides it)."""
+
+
+def _plain(term: Term) -> Term:
+    return TLit(term.value) if isinstance(term, _Default) else term
+
+
+def _all_default(term: Term) -> bool:
+    return isinstance(term, _Default)
+
+
+def _join(current: Term | None, new: Term) -> Term:
+    if isinstance(new, TUnknown):
+        if isinstance(current, TUnknown) and current.reason != _DISAGREE:
+            return current
+        return new
+    if current is None:
+        return new
+    if isinstance(current, TUnknown):
+        return current
+    if _same(current, new):
+        return current if isinstance(current, _Default) and isinstance(new, _Default) else _plain(current)
+    if isinstance(current, TTuple) and isinstance(new, TTuple) and len(current.items) == len(new.items):
+        return TTuple(tuple(_join(a, b) for a, b in zip(current.items, new.items, strict=True)))
+    if isinstance(current, TDict) and isinstance(new, TDict):
+        left, right = dict(current.items), dict(new.items)
+        keys = sorted(set(left) | set(right))
+        return TDict(
+            tuple(
+                (k, _join(left[k], right[k]) if k in left and k in right else TUnknown(_DISAGREE))
+                for k in keys
+            )
+        )
+    return TUnknown(_DISAGREE)
+
+
+def _same(a: Term, b: Term) -> bool:
+    return _plain(a) == _plain(b)
+
+
+def _unknown_of(term: Term, reason: str) -> TUnknown:
+    return term if isinstance(term, TUnknown) else TUnknown(reason)
+
+
+def _display(path: str, cwd: str) -> str:
+    try:
+        relative = os.path.relpath(path, cwd)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
+def _refs_of(module: ModuleSummary) -> set[str]:
+    found: set[str] = set()
+
+    def visit(term: Term) -> None:
+        if isinstance(term, TRef):
+            found.add(term.name)
+        elif isinstance(term, TExpr):
+            for _, inner in term.env:
+                visit(inner)
+        elif isinstance(term, (TTuple,)):
+            for inner in term.items:
+                visit(inner)
+        elif isinstance(term, TDict):
+            for _, inner in term.items:
+                visit(inner)
+        elif isinstance(term, TStar):
+            visit(term.value)
+
+    for term in module.names.values():
+        visit(term)
+    for call in module.calls:
+        visit(call.callee)
+    for name, _ in module.escapes:
+        found.add(name)
+    for name, _ in module.init_uses:
+        found.add(name)
+    return {name for name in found if name and not name.startswith("builtins.")}
+
+
+def build_view(
+    paths: Sequence[str],
+    *,
+    public_api: PublicApi = PublicApi.AUTO,
+    configured_root: str | None = None,
+    cache_enabled: bool = True,
+    settings_key: str = "",
+) -> ProjectView:
+    """Index the project the files in ``paths`` belong to and judge it, for those files."""
+    layout = find_root(paths, configured_root)
+    modules = index(layout, cache_enabled=cache_enabled, extra=paths, settings_key=settings_key)
+    judge = Judge(modules, layout.library, public_api, os.getcwd())
+    judge.run()
+    view = ProjectView(layout.root)
+    wanted = {os.path.abspath(p) for p in paths}
+    for name, module in modules.items():
+        if os.path.abspath(module.path) in wanted:
+            module_view = judge.view(name)
+            module_view.external_uses = judge.external_uses(name)
+            view.modules[os.path.abspath(module.path)] = module_view
+    return view
+
+
+def kernel_text(data: bytes) -> bool:
+    """Cheap check: does a file mention any kernel-layer name (worth a module view)?"""
+    return any(name.encode() in data for name in knowledge.KERNEL_LAYERS)

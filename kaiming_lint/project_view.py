@@ -1,0 +1,82 @@
+"""What the project-wide judge tells the analysis of one module: plain, picklable data.
+
+:class:`ModuleView` is the one input the source analysis takes from the rest of the project:
+the value of each parameter of the module's functions (from their call sites), what each
+absolute name the module uses stands for, which functions are called from this module only,
+and how often a shared initializer constant is used elsewhere. :mod:`kaiming_lint.project`
+computes it; :mod:`kaiming_lint.resolve` reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from kaiming_lint.results import Related
+from kaiming_lint.terms import Term
+
+__all__ = ["LayerOrigins", "ModuleView", "Origin", "OriginKind", "ParamValue", "RefKind", "RefValue"]
+
+
+class RefKind(str, Enum):
+    KERAS = "keras"  # a Keras (or TensorFlow) name, maybe re-exported by a project module
+    CONSTANT = "constant"  # a module-level constant of the project
+    OPAQUE = "opaque"  # a function, class or module of the project: not Keras
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class RefValue:
+    kind: RefKind
+    name: str = ""  # KERAS: the canonical Keras name; OPAQUE: the absolute name
+    term: Term | None = None  # CONSTANT: its resolved value
+    origin: Related | None = None  # CONSTANT: where it is defined
+    reason: str | None = None  # UNKNOWN: an UnknownReason value
+
+
+@dataclass(frozen=True)
+class ParamValue:
+    """A parameter's value over every call site, or why it has none."""
+
+    term: Term  # resolved; a TUnknown when the calls do not decide it
+    calls: tuple[Related, ...] = ()  # the direct calls of the function, own module first
+    default: bool = False  # no call passes it: the value is the default
+
+
+class OriginKind(str, Enum):
+    CALLS = "calls"  # a parameter, from the calls of its function
+    DEFINITION = "definition"  # an imported name, from its definition in another module
+
+
+@dataclass(frozen=True)
+class Origin:
+    """One thing the analysis of a layer took from the rest of the project."""
+
+    kind: OriginKind
+    label: str  # the parameter or the imported name
+    related: tuple[Related, ...]
+    reason: str | None = None  # set when the value stayed unknown
+    default: str | None = None  # CALLS: the default's text, when no call overrides it
+    function: str = ""  # CALLS: the function's key
+
+
+@dataclass
+class ModuleView:
+    module: str
+    is_package: bool
+    params: dict[tuple[str, str], ParamValue] = field(default_factory=dict)
+    refs: dict[str, RefValue] = field(default_factory=dict)
+    # Functions called only here (not escaping, not open): their returns may be followed.
+    local_only: frozenset[str] = frozenset()
+    star_names: dict[str, str] | None = None  # names the project star imports bind; None: none
+    external_uses: dict[str, int] = field(default_factory=dict)  # constant -> uses elsewhere
+
+
+@dataclass(frozen=True)
+class LayerOrigins:
+    """What one layer's analysis took from the project: all of it, and what decided its weight
+    value and its bias value (a fix cannot change those inside the layer's function)."""
+
+    all: tuple[Origin, ...] = ()
+    weight: tuple[Origin, ...] = ()
+    bias: tuple[Origin, ...] = ()

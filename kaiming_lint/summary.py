@@ -1,0 +1,750 @@
+"""Phase 1 of project-wide analysis: one module's summary, read with ``ast`` and never run.
+
+A :class:`ModuleSummary` is plain data (picklable, cached by content hash): the module's
+top-level names, each function's parameters and what its body does to them, every call of a
+name that may be a function or class of the project with its arguments as terms
+(:mod:`kaiming_lint.terms`), every other use of such a name (an escape), ``__all__`` and star
+imports. The judge (:mod:`kaiming_lint.project`) reads summaries only.
+
+Scope keys are those of :mod:`kaiming_lint.resolve` (``conv_block``, ``Head.__init__``,
+``outer.inner``, ``f#2`` for a second ``f``), so the source analysis can ask for a parameter's
+value by the scope it is in.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from kaiming_lint import knowledge, symbols
+from kaiming_lint.results import UnknownReason
+from kaiming_lint.terms import TExpr, TLit, TParam, TRef, TStar, TUnknown, Term
+
+__all__ = [
+    "CallSite",
+    "ClassSummary",
+    "FunctionSummary",
+    "ModuleSummary",
+    "ParamKind",
+    "ParamSpec",
+    "summarize",
+]
+
+SUMMARY_VERSION = 1  # bump whenever what a summary holds changes (the cache key includes it)
+
+_KERNEL_NAMES = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
+    alias for alias, name in knowledge.LAYER_ALIASES.items() if name in knowledge.KERNEL_LAYERS
+)
+_INIT_ARGUMENTS = frozenset(knowledge.KERNEL_LAYERS.values()) | {knowledge.BIAS_ARGUMENT}
+_MUTATING_METHODS = frozenset(
+    {"pop", "popitem", "update", "setdefault", "clear", "append", "extend", "insert", "remove"}
+)
+_UNKNOWN_ARGUMENT = TUnknown(UnknownReason.UNKNOWN_ARGUMENT.value)
+_REBOUND = TUnknown(UnknownReason.REBOUND_NAME.value)
+_FROM_OUTSIDE = UnknownReason.PARAMETER_FROM_OUTSIDE.value
+_DYNAMIC = UnknownReason.DYNAMIC_ATTRIBUTE.value
+_MAX_DEPTH = 20
+
+
+class ParamKind(str, Enum):
+    POSITIONAL = "positional"  # positional-only or positional-or-keyword
+    KEYWORD = "keyword"  # keyword-only
+    VAR_POSITIONAL = "*"
+    VAR_KEYWORD = "**"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    kind: ParamKind
+    default: Term | None = None  # None: no default
+
+
+@dataclass
+class FunctionSummary:
+    key: str
+    line: int
+    params: tuple[ParamSpec, ...]
+    class_key: str | None = None  # a method (not static) of this class: params[0] is self
+    parent: str | None = None  # the enclosing function's key, for a nested function
+    # Parameters the body rebinds or changes in place: name -> UnknownReason value.
+    changed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ClassSummary:
+    key: str
+    line: int
+    bases: tuple[Term, ...]
+    nested: bool = False
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a call is: the line and column in the file (notebooks: in the ``.ipynb`` text),
+    and for notebooks the 1-based cell and the line in it."""
+
+    line: int
+    column: int
+    cell: int | None = None
+    cell_line: int | None = None
+
+
+@dataclass(frozen=True)
+class CallSite:
+    callee: Term  # a TRef (absolute), or TUnknown
+    caller: str | None  # the key of the function the call is in (None: module or class body)
+    place: Place
+    args: tuple[Term, ...]  # positional; TStar for ``*value``
+    keywords: tuple[tuple[str | None, Term], ...]  # None: ``**value`` (a TStar)
+    super_of: str | None = None  # ``super().__init__(...)`` in a method of this class
+    in_loop: bool = False
+
+
+@dataclass
+class ModuleSummary:
+    module: str  # dotted name under the project root
+    path: str
+    is_package: bool
+    names: dict[str, Term]  # module-level bindings
+    name_lines: dict[str, int]  # the line of each module-level name bound once
+    functions: dict[str, FunctionSummary]
+    classes: dict[str, ClassSummary]
+    calls: list[CallSite]
+    escapes: list[tuple[str, str]]  # (absolute name, UnknownReason value)
+    all_names: tuple[str, ...] | None  # a literal __all__
+    all_dynamic: bool  # an __all__ that is not one literal list/tuple of strings
+    stars: tuple[str, ...]  # absolute modules star-imported at module level
+    init_uses: list[tuple[str, int]]  # (absolute name, uses) of initializer arguments
+    notebook: bool = False
+
+
+# --- scopes ----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Binding:
+    kind: str  # "param", "import", "def", "value", "unknown"
+    target: str = ""  # import: absolute name; def: the key; param: function key
+    expr: ast.expr | None = None
+    scope: _Scope | None = None
+
+
+@dataclass(eq=False)
+class _Scope:
+    kind: str  # "module", "function", "class", "hidden" (lambda, comprehension)
+    key: str | None
+    parent: _Scope | None
+    bindings: dict[str, list[_Binding]] = field(default_factory=dict)
+    class_key: str | None = None  # for a method: its class
+    module_star: bool = False
+
+    def bind(self, name: str, binding: _Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+class _Summarizer:
+    def __init__(self, module: str, path: str, is_package: bool, place_of) -> None:
+        self.module = module
+        self.path = path
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.is_package = is_package
+        self.place_of = place_of
+        self.idents: dict[str, int] = {}
+        self.functions: dict[str, FunctionSummary] = {}
+        self.classes: dict[str, ClassSummary] = {}
+        self.calls: list[CallSite] = []
+        self.escapes: list[tuple[str, str]] = []
+        self.init_uses: list[tuple[str, int]] = []
+        self.stars: list[str] = []
+        self.all_names: tuple[str, ...] | None = None
+        self.all_dynamic = False
+        self.cache: dict[tuple[int, str], Term] = {}
+        self.module_scope = _Scope("module", None, None)
+        self.name_lines: dict[str, int] = {}
+
+    # keys, as resolve.py gives them
+
+    def ident(self, name: str) -> str:
+        count = self.idents.get(name, 0)
+        self.idents[name] = count + 1
+        return name if count == 0 else f"{name}#{count + 1}"
+
+    def absolute(self, module: str | None, level: int) -> str | None:
+        if level == 0:
+            return module
+        parts = self.package.split(".") if self.package else []
+        if level - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (level - 1)]
+        if module:
+            base.append(module)
+        return ".".join(base) or None
+
+    # pass 1: bindings and definitions, scope by scope
+
+    def declare(self, body: list[ast.stmt], scope: _Scope) -> list[tuple[ast.AST, _Scope]]:
+        """Bind the names ``body`` binds in ``scope``; returns the nested scopes to walk."""
+        nested: list[tuple[ast.AST, _Scope]] = []
+        for stmt in body:
+            self.declare_stmt(stmt, scope, nested)
+        return nested
+
+    def declare_stmt(self, stmt: ast.stmt, scope: _Scope, nested: list) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            prefix = "" if scope.kind == "module" else f"{scope.key}."
+            key = self.ident(prefix + stmt.name)
+            scope.bind(stmt.name, _Binding("def", key))
+            if scope.kind == "module" and len(scope.bindings[stmt.name]) == 1:
+                self.name_lines[stmt.name] = stmt.lineno
+            inner = _Scope("function", key, scope)
+            args = stmt.args
+            positional = [*args.posonlyargs, *args.args]
+            static = any(_last(d) == "staticmethod" for d in stmt.decorator_list)
+            method = scope.kind == "class" and bool(positional) and not static
+            if method:
+                inner.class_key = scope.key
+            defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+            defaults.extend(args.defaults)
+            params: list[ParamSpec] = []
+            for arg, default in zip(positional, defaults, strict=True):
+                params.append(ParamSpec(arg.arg, ParamKind.POSITIONAL, self.term_of(default, scope)))
+            if args.vararg is not None:
+                params.append(ParamSpec(args.vararg.arg, ParamKind.VAR_POSITIONAL))
+            for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+                params.append(ParamSpec(arg.arg, ParamKind.KEYWORD, self.term_of(kw_default, scope)))
+            if args.kwarg is not None:
+                params.append(ParamSpec(args.kwarg.arg, ParamKind.VAR_KEYWORD))
+            for param in params:
+                inner.bind(param.name, _Binding("param", key))
+            self.functions[key] = FunctionSummary(
+                key,
+                stmt.lineno,
+                tuple(params),
+                class_key=scope.key if method else None,
+                parent=scope.key if scope.kind == "function" else None,
+            )
+            if stmt.decorator_list:
+                self.escapes.append((f"{self.module}.{key}", _FROM_OUTSIDE))
+            nested.append((stmt, inner))
+            return
+        if isinstance(stmt, ast.ClassDef):
+            prefix = "" if scope.kind == "module" else f"{scope.key}."
+            key = self.ident(prefix + stmt.name)
+            scope.bind(stmt.name, _Binding("def", key))
+            if scope.kind == "module" and len(scope.bindings[stmt.name]) == 1:
+                self.name_lines[stmt.name] = stmt.lineno
+            inner = _Scope("class", key, scope)
+            self.classes[key] = ClassSummary(key, stmt.lineno, (), nested=scope.kind != "module")
+            if stmt.decorator_list:
+                self.escapes.append((f"{self.module}.{key}", _FROM_OUTSIDE))
+            nested.append((stmt, inner))
+            return
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = stmt.value if not isinstance(stmt, ast.AugAssign) else None
+            for target in targets:
+                self.bind_target(target, scope, value if isinstance(target, ast.Name) else None)
+                if (
+                    scope.kind == "module"
+                    and isinstance(target, ast.Name)
+                    and target.id == "__all__"
+                ):
+                    self.read_all(stmt)
+            if isinstance(stmt, ast.AugAssign) and _is_all(stmt.target) and scope.kind == "module":
+                self.all_dynamic = True
+            if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+                return
+            for target in targets:
+                if (
+                    scope.kind == "module"
+                    and isinstance(target, ast.Name)
+                    and len(scope.bindings.get(target.id, ())) == 1
+                ):
+                    self.name_lines[target.id] = stmt.lineno
+            return
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    scope.bind(alias.asname, _Binding("import", symbols.canonical(alias.name)))
+                    name = alias.asname
+                else:
+                    name = alias.name.split(".")[0]
+                    scope.bind(name, _Binding("import", symbols.canonical(name)))
+                if scope.kind == "module" and len(scope.bindings[name]) == 1:
+                    self.name_lines[name] = stmt.lineno
+            return
+        if isinstance(stmt, ast.ImportFrom):
+            base = self.absolute(stmt.module, stmt.level)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    if base is not None and scope.kind == "module":
+                        self.stars.append(symbols.canonical(base))
+                    scope.module_star = True
+                    continue
+                name = alias.asname or alias.name
+                if base is None:
+                    scope.bind(name, _Binding("unknown"))
+                else:
+                    target = symbols.canonical(f"{base}.{alias.name}")
+                    scope.bind(name, _Binding("import", target))
+                if scope.kind == "module" and len(scope.bindings[name]) == 1:
+                    self.name_lines[name] = stmt.lineno
+            return
+        if isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            for name in stmt.names:
+                scope.bind(name, _Binding("unknown"))
+                self.module_scope.bind(name, _Binding("unknown"))
+            return
+        if isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                self.bind_target(target, scope, None)
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.bind_target(stmt.target, scope, None)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    self.bind_target(item.optional_vars, scope, None)
+        elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            for handler in stmt.handlers:
+                if handler.name:
+                    scope.bind(handler.name, _Binding("unknown"))
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None) or getattr(node, "rest", None)
+                    if isinstance(name, str):
+                        scope.bind(name, _Binding("unknown"))
+        for child in ast.iter_child_nodes(stmt):
+            if isinstance(child, ast.stmt):
+                self.declare_stmt(child, scope, nested)
+            elif isinstance(child, ast.excepthandler):
+                for inner_stmt in child.body:
+                    self.declare_stmt(inner_stmt, scope, nested)
+            elif isinstance(child, ast.match_case):
+                for inner_stmt in child.body:
+                    self.declare_stmt(inner_stmt, scope, nested)
+        for node in _expressions(stmt):
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                    scope.bind(sub.target.id, _Binding("unknown"))
+
+    def bind_target(self, target: ast.expr, scope: _Scope, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            if value is not None:
+                scope.bind(target.id, _Binding("value", expr=value, scope=scope))
+            else:
+                scope.bind(target.id, _Binding("unknown"))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, scope, None)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, scope, None)
+
+    def read_all(self, stmt: ast.stmt) -> None:
+        value = getattr(stmt, "value", None)
+        if (
+            self.all_names is None
+            and isinstance(value, (ast.List, ast.Tuple))
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts)
+        ):
+            self.all_names = tuple(e.value for e in value.elts)  # type: ignore[attr-defined]
+        else:
+            self.all_dynamic = True
+
+    # values
+
+    def lookup(self, name: str, scope: _Scope, depth: int = 0) -> Term:
+        current: _Scope | None = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                return self.of_bindings(name, bindings, current, depth)
+            if current.kind == "module" and current.module_star:
+                return TRef(f"{self.module}.{name}")  # the judge looks in the star imports
+            current = current.parent
+        return TRef(f"builtins.{name}")
+
+    def of_bindings(self, name: str, bindings: list[_Binding], scope: _Scope, depth: int) -> Term:
+        key = (id(scope), name)
+        if key in self.cache:
+            return self.cache[key]
+        self.cache[key] = _REBOUND  # a cycle (a = b; b = a)
+        terms = [self.of_binding(name, b, scope, depth) for b in bindings]
+        first = terms[0]
+        result = first if all(t == first for t in terms[1:]) else _REBOUND
+        if scope.kind == "module" and isinstance(result, (TExpr,)) and len(bindings) == 1:
+            result = TExpr(result.text, result.env, f"{self.module}.{name}")
+        self.cache[key] = result
+        return result
+
+    def of_binding(self, name: str, binding: _Binding, scope: _Scope, depth: int) -> Term:
+        if binding.kind == "param":
+            return TParam(binding.target, name)
+        if binding.kind == "import":
+            return TRef(binding.target)
+        if binding.kind == "def":
+            return TRef(f"{self.module}.{binding.target}")
+        if binding.kind == "value" and binding.expr is not None and binding.scope is not None:
+            if scope.kind == "module":
+                return TRef(f"{self.module}.{name}")  # the judge reads the constant
+            return self.term(binding.expr, binding.scope, depth + 1)
+        return _REBOUND if binding.kind == "unknown" else _UNKNOWN_ARGUMENT
+
+    def term_of(self, expr: ast.expr | None, scope: _Scope) -> Term | None:
+        return None if expr is None else self.term(expr, scope)
+
+    def term(self, expr: ast.expr, scope: _Scope, depth: int = 0) -> Term:
+        if depth > _MAX_DEPTH:
+            return TUnknown(UnknownReason.BUDGET.value)
+        if isinstance(expr, ast.Constant):
+            value = expr.value
+            if value is None or isinstance(value, (str, int, float, bool)):
+                return TLit(value)
+            return _UNKNOWN_ARGUMENT
+        if (
+            isinstance(expr, ast.UnaryOp)
+            and isinstance(expr.op, (ast.USub, ast.UAdd))
+            and isinstance(expr.operand, ast.Constant)
+            and isinstance(expr.operand.value, (int, float))
+            and not isinstance(expr.operand.value, bool)
+        ):
+            value = expr.operand.value
+            return TLit(-value if isinstance(expr.op, ast.USub) else value)
+        if isinstance(expr, ast.Name):
+            return self.lookup(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            base = self.term(expr.value, scope, depth + 1)
+            if isinstance(base, TRef):
+                return TRef(symbols.canonical(f"{base.name}.{expr.attr}"))
+            return _UNKNOWN_ARGUMENT
+        if isinstance(expr, (ast.Call, ast.Dict, ast.List, ast.Tuple, ast.Set)):
+            env: dict[str, Term] = {}
+            for node in ast.walk(expr):
+                if isinstance(
+                    node,
+                    (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                     ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom),
+                ):  # fmt: skip
+                    return _UNKNOWN_ARGUMENT
+                if isinstance(node, ast.Name) and node.id not in env:
+                    env[node.id] = self.lookup(node.id, scope, depth + 1)
+            return TExpr(ast.unparse(expr), tuple(sorted(env.items())))
+        return _UNKNOWN_ARGUMENT
+
+    # pass 2: calls and escapes
+
+    def walk_body(self, body: list[ast.stmt], scope: _Scope, loop: bool = False) -> None:
+        nested = self.declare(body, scope) if scope.kind != "module" else []
+        for stmt in body:
+            self.walk_stmt(stmt, scope, loop)
+        for node, inner in nested:
+            self.walk_definition(node, inner)
+
+    def walk_definition(self, node: ast.AST, inner: _Scope) -> None:
+        if isinstance(node, ast.ClassDef):
+            summary = self.classes[inner.key or ""]
+            summary.bases = tuple(self.term(b, inner.parent or inner) for b in node.bases)
+            nested = self.declare(node.body, inner)
+            for stmt in node.body:
+                self.walk_stmt(stmt, inner, False)
+            for child, child_scope in nested:
+                self.walk_definition(child, child_scope)
+            return
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        nested = self.declare(node.body, inner)
+        function = self.functions[inner.key or ""]
+        for param in function.params:
+            if len(inner.bindings.get(param.name, ())) > 1:
+                function.changed[param.name] = UnknownReason.REBOUND_NAME.value
+        self.changed_in_place(node.body, inner, function)
+        for stmt in node.body:
+            self.walk_stmt(stmt, inner, False)
+        for child, child_scope in nested:
+            self.walk_definition(child, child_scope)
+
+    def changed_in_place(self, body: list[ast.stmt], scope: _Scope, function: FunctionSummary) -> None:
+        names = {p.name for p in function.params}
+        for stmt in body:
+            for node in _walk_no_defs(stmt):
+                target = None
+                if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
+                    node.ctx, (ast.Store, ast.Del)
+                ):
+                    target = node.value
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _MUTATING_METHODS
+                ):
+                    target = node.func.value
+                if isinstance(target, ast.Name) and target.id in names:
+                    function.changed.setdefault(target.id, _DYNAMIC)
+
+    def walk_stmt(self, stmt: ast.stmt, scope: _Scope, loop: bool) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for expr in [*stmt.decorator_list, *stmt.args.defaults]:
+                self.walk_expr(expr, scope, loop)
+            for expr in stmt.args.kw_defaults:
+                if expr is not None:
+                    self.walk_expr(expr, scope, loop)
+            return
+        if isinstance(stmt, ast.ClassDef):
+            for expr in stmt.decorator_list:
+                self.walk_expr(expr, scope, loop)
+            for keyword in stmt.keywords:
+                self.walk_expr(keyword.value, scope, loop)
+            return  # the bases are read as bases, not as uses
+        inner_loop = loop or isinstance(stmt, (ast.For, ast.AsyncFor, ast.While))
+        for child in ast.iter_child_nodes(stmt):
+            if isinstance(child, ast.stmt):
+                self.walk_stmt(child, scope, inner_loop)
+            elif isinstance(child, (ast.excepthandler, ast.match_case)):
+                for name, value in ast.iter_fields(child):
+                    if isinstance(value, ast.expr):
+                        self.walk_expr(value, scope, loop)
+                for inner_stmt in child.body:  # type: ignore[attr-defined]
+                    self.walk_stmt(inner_stmt, scope, inner_loop)
+            elif isinstance(child, ast.expr):
+                self.walk_expr(child, scope, loop)
+            elif isinstance(child, ast.withitem):
+                self.walk_expr(child.context_expr, scope, loop)
+
+    def walk_expr(self, root: ast.expr, scope: _Scope, loop: bool) -> None:
+        stack: list[tuple[ast.AST, _Scope, bool, bool]] = [(root, scope, loop, False)]
+        while stack:
+            node, where, in_loop, callee = stack.pop()
+            if isinstance(node, ast.Lambda):
+                hidden = _Scope("hidden", None, where)
+                for arg in _lambda_names(node.args):
+                    hidden.bind(arg, _Binding("unknown"))
+                for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]:
+                    stack.append((default, where, in_loop, False))
+                stack.append((node.body, hidden, in_loop, False))
+                continue
+            if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                hidden = _Scope("hidden", None, where)
+                for generator in node.generators:
+                    self.bind_target(generator.target, hidden, None)
+                for child in ast.iter_child_nodes(node):
+                    stack.append((child, hidden, True, False))
+                continue
+            if isinstance(node, ast.comprehension):
+                for child in ast.iter_child_nodes(node):
+                    stack.append((child, where, True, False))
+                continue
+            if isinstance(node, ast.Call):
+                self.record_call(node, where, in_loop)
+                if not self.is_super_init(node.func):
+                    stack.append((node.func, where, in_loop, True))
+                for arg in node.args:
+                    stack.append((arg, where, in_loop, False))
+                for keyword in node.keywords:
+                    stack.append((keyword.value, where, in_loop, False))
+                continue
+            if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+                chain = _chain(node)
+                if chain is not None:
+                    if not callee:
+                        term = self.term(node, where)
+                        if isinstance(term, TRef) and not _outside(term.name):
+                            reason = _DYNAMIC if _is_module_like(node) else _FROM_OUTSIDE
+                            self.escapes.append((term.name, reason))
+                    continue
+            for child in ast.iter_child_nodes(node):
+                stack.append((child, where, in_loop, False))
+
+    @staticmethod
+    def is_super_init(func: ast.expr) -> bool:
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr == "__init__"
+            and isinstance(func.value, ast.Call)
+            and isinstance(func.value.func, ast.Name)
+            and func.value.func.id == "super"
+            and not func.value.args
+        )
+
+    def record_call(self, node: ast.Call, scope: _Scope, in_loop: bool) -> None:
+        caller = _function_key(scope)
+        super_of = None
+        if self.is_super_init(node.func):
+            method = _enclosing(scope, "function")
+            if method is None or method.class_key is None:
+                return
+            callee: Term = TRef("")
+            super_of = method.class_key
+        else:
+            callee = self.term(node.func, scope)
+            if not isinstance(callee, TRef) or _outside(callee.name):
+                self.record_init_uses(node, scope, in_loop)
+                return
+        args: list[Term] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                args.append(TStar(self.term(arg.value, scope)))
+            else:
+                args.append(self.term(arg, scope))
+        keywords: list[tuple[str | None, Term]] = []
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                keywords.append((None, TStar(self.term(keyword.value, scope), double=True)))
+            else:
+                keywords.append((keyword.arg, self.term(keyword.value, scope)))
+        self.calls.append(
+            CallSite(
+                callee,
+                caller,
+                self.place_of(node.lineno, node.col_offset + 1),
+                tuple(args),
+                tuple(keywords),
+                super_of=super_of,
+                in_loop=in_loop,
+            )
+        )
+
+    def record_init_uses(self, node: ast.Call, scope: _Scope, in_loop: bool) -> None:
+        if _last(node.func) not in _KERNEL_NAMES:
+            return
+        for keyword in node.keywords:
+            if keyword.arg in _INIT_ARGUMENTS and isinstance(keyword.value, (ast.Name, ast.Attribute)):
+                term = self.term(keyword.value, scope)
+                if isinstance(term, TRef):
+                    self.init_uses.append((term.name, 2 if in_loop else 1))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _last(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return _last(node.func)
+    return None
+
+
+def _is_all(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__all__"
+
+
+def _chain(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _is_module_like(node: ast.expr) -> bool:
+    """A bare name used as a value: when it names a module, any of its functions may be reached
+    (``getattr(module, name)``)."""
+    return isinstance(node, ast.Name)
+
+
+def _outside(name: str) -> bool:
+    """A name that cannot be the project's own: builtins, Keras, TensorFlow."""
+    return name.startswith("builtins.") or symbols.classify(name) is not None or name == ""
+
+
+def _function_key(scope: _Scope) -> str | None:
+    current: _Scope | None = scope
+    while current is not None:
+        if current.kind == "function":
+            return current.key
+        if current.kind in ("module", "class"):
+            return None
+        current = current.parent
+    return None
+
+
+def _enclosing(scope: _Scope, kind: str) -> _Scope | None:
+    current: _Scope | None = scope
+    while current is not None and current.kind != kind:
+        current = current.parent
+    return current
+
+
+def _lambda_names(args: ast.arguments) -> Iterator[str]:
+    for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        yield arg.arg
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            yield star.arg
+
+
+def _expressions(stmt: ast.stmt) -> Iterator[ast.expr]:
+    for child in ast.iter_child_nodes(stmt):
+        if isinstance(child, ast.expr):
+            yield child
+
+
+def _walk_no_defs(stmt: ast.AST) -> Iterator[ast.AST]:
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.append(child)
+
+
+def _plain_place(line: int, column: int) -> Place:
+    return Place(line, column)
+
+
+def summarize(
+    tree: ast.Module,
+    module: str,
+    path: str,
+    *,
+    is_package: bool = False,
+    place_of=_plain_place,
+    notebook: bool = False,
+) -> ModuleSummary:
+    """The summary of one parsed module (``place_of`` maps a line and column to a Place)."""
+    summarizer = _Summarizer(module, path, is_package, place_of)
+    scope = summarizer.module_scope
+    nested = summarizer.declare(tree.body, scope)
+    for stmt in tree.body:
+        summarizer.walk_stmt(stmt, scope, False)
+    for node, inner in nested:
+        summarizer.walk_definition(node, inner)
+    names: dict[str, Term] = {}
+    for name, bindings in scope.bindings.items():
+        if len(bindings) == 1 and bindings[0].kind == "value" and bindings[0].expr is not None:
+            term = summarizer.term(bindings[0].expr, scope)
+            if isinstance(term, TExpr):
+                term = TExpr(term.text, term.env, f"{module}.{name}")
+            names[name] = term
+        elif all(b.kind == "value" for b in bindings):
+            names[name] = _REBOUND
+        else:
+            names[name] = summarizer.of_bindings(name, bindings, scope, 0)
+    return ModuleSummary(
+        module=module,
+        path=path,
+        is_package=is_package,
+        names=names,
+        name_lines=summarizer.name_lines,
+        functions=summarizer.functions,
+        classes=summarizer.classes,
+        calls=summarizer.calls,
+        escapes=summarizer.escapes,
+        all_names=summarizer.all_names,
+        all_dynamic=summarizer.all_dynamic,
+        stars=tuple(summarizer.stars),
+        init_uses=summarizer.init_uses,
+        notebook=notebook,
+    )
