@@ -10,12 +10,14 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
 from kaiming_lint import __version__
 from kaiming_lint.results import FIX_STYLES, FORMATS
 
 if TYPE_CHECKING:
+    from kaiming_lint.config import Config
     from kaiming_lint.results import FileResult, LintOptions
 
 PROGRAM = "kaiming-lint"
@@ -25,6 +27,24 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class UsageError(Exception):
     """A bad option, configuration or path: one line on stderr, exit status 2."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the project-wide phase needs beyond LintOptions, from the command line and config."""
+
+    project_root: str | None  # `project-root`, absolute; None: find it from the paths
+    no_cache: bool  # --no-cache: read and write no summary cache
+    paths: tuple[str, ...]  # the paths given ('-' left out)
+
+
+def run_settings(args: argparse.Namespace, config: Config) -> RunSettings:
+    """The RunSettings of a parsed command line and the configuration it found."""
+    return RunSettings(
+        project_root=config.project_root,
+        no_cache=args.no_cache,
+        paths=tuple(p for p in args.paths or ["."] if p != "-"),
+    )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,7 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--statistics",
         action="store_true",
-        help="count findings per rule and unknown pairings (text format)",
+        help="count findings per rule and unknown pairings per reason (text format)",
+    )
+    parser.add_argument(
+        "--show-unknown",
+        action="store_true",
+        help="also list each kernel layer left undecided, with the reason (text and json)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the module summaries in .kaiming-lint-cache/",
     )
     parser.add_argument(
         "--config", metavar="FILE", help="read [tool.kaiming-lint] from this pyproject.toml"
@@ -161,7 +191,10 @@ def _run(args: argparse.Namespace) -> int:
         strict_normalized=config.strict_normalized,
         extra_relu_activations=config.extra_relu_activations,
         fix=args.fix or args.diff,
+        public_api=config.public_api,
+        list_unknown=args.show_unknown,
     )
+    # The project-wide phase takes its root and cache switch from run_settings(args, config).
     file_paths = [p for p in paths if p != "-"]
     try:
         files = source_files(file_paths, config.excludes, config.root)
@@ -198,7 +231,13 @@ def _finish(
         written, failures = _write_fixes(results, stdin_result, options)
         if stdin_result is not None:
             report_stream = sys.stderr  # stdout carries the fixed source
-    report = render(args.format, results, statistics=args.statistics, fixing=args.fix)
+    report = render(
+        args.format,
+        results,
+        statistics=args.statistics,
+        fixing=args.fix,
+        show_unknown=args.show_unknown,
+    )
     report_stream.write(report)
     if failures and args.format == "text":  # a clean run keeps ruff's one summary line
         could_not = f"{_files(len(failures))} could not be written"
@@ -244,6 +283,7 @@ def _write_fixes(
                 unfixed = check_data(result.original, result.path, replace(options, fix=False))
                 result.fixed = None
                 result.findings = unfixed.findings
+                result.unknowns, result.reasons = unfixed.unknowns, unfixed.reasons
             else:
                 written += 1
     return written, failures

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaiming_lint.results import FIX_STYLES, KERAS_VERSIONS, FixStyle, KerasVersion
+from kaiming_lint.results import FIX_STYLES, KERAS_VERSIONS, FixStyle, KerasVersion, PublicApi
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,6 +61,8 @@ class Config:
     keras_version: KerasVersion = KerasVersion.AUTO
     extra_relu_activations: frozenset[str] = field(default_factory=frozenset)
     strict_normalized: bool = False
+    public_api: PublicApi = PublicApi.AUTO
+    project_root: str | None = None  # absolute; None: found from the paths linted
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -108,7 +110,16 @@ def load_config(path: str | None = None, *, start: str = ".") -> Config:
             values[attribute] = convert(raw)
         except ValueError as error:
             raise ConfigError(f"{source}: [tool.{SECTION}] {key}: {error}") from None
-    return Config(source=source, root=os.path.dirname(os.path.abspath(source)), **values)
+    root = os.path.dirname(os.path.abspath(source))
+    if "project_root" in values:
+        # Relative to the directory of the file that says it, like exclude globs.
+        project_root = os.path.normpath(os.path.join(root, values["project_root"]))
+        if not os.path.isdir(project_root):
+            raise ConfigError(
+                f"{source}: [tool.{SECTION}] project-root: not a directory: {project_root}"
+            )
+        values["project_root"] = project_root
+    return Config(source=source, root=root, **values)
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -145,6 +156,19 @@ def _keras_version(value: Any) -> KerasVersion:
     return KerasVersion(value)
 
 
+def _public_api(value: Any) -> PublicApi:
+    allowed = tuple(member.value for member in PublicApi)
+    if value not in allowed:
+        raise ValueError(f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return PublicApi(value)
+
+
+def _path(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a directory path, got {value!r}")
+    return value
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -160,4 +184,6 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "keras-version": ("keras_version", _keras_version),
     "extra-relu-activations": ("extra_relu_activations", lambda v: frozenset(_strings(v))),
     "strict-normalized": ("strict_normalized", _boolean),
+    "public-api": ("public_api", _public_api),
+    "project-root": ("project_root", _path),
 }

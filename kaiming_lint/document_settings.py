@@ -36,6 +36,7 @@ def options_from(config: Config) -> LintOptions:
         keras_version=config.keras_version,
         strict_normalized=config.strict_normalized,
         extra_relu_activations=config.extra_relu_activations,
+        public_api=config.public_api,
     )
 
 

@@ -28,11 +28,14 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from kaiming_lint import pipeline
 from kaiming_lint.pairing import mentions_kernel_layer
-from kaiming_lint.results import UNREADABLE, FileResult, Finding, LintOptions
+from kaiming_lint.results import UNREADABLE, FileResult, Finding, LintOptions, UnknownLayer
 from kaiming_lint.rules import selected_codes
+
+_Placed = TypeVar("_Placed", Finding, UnknownLayer)
 
 # Cell magics whose body IPython runs as Python code.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3"})
@@ -260,6 +263,10 @@ def lint_notebook(data: bytes, path: str, options: LintOptions) -> FileResult:
     result.unknown = part.unknown
     result.findings.extend(_place(src, finding) for finding in part.findings)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
+    result.unknowns = sorted(
+        (_place(src, layer) for layer in part.unknowns), key=lambda u: (u.line, u.column)
+    )
+    result.reasons = dict(part.reasons)
     return result
 
 
@@ -275,8 +282,9 @@ def _unreadable_cell(src: NotebookSource, path: str, line: int, error: SyntaxErr
     return _in_cell(finding, cell, cell_line, column)
 
 
-def _place(src: NotebookSource, finding: Finding) -> Finding:
-    """The finding moved from the Python text to the notebook's JSON text, with its cell."""
+def _place(src: NotebookSource, finding: _Placed) -> _Placed:
+    """A finding or unknown layer moved from the Python text to the notebook's JSON text, with
+    its cell. Its related locations are already in file lines: they stay."""
     start = src.file_position(finding.line, finding.column)
     end = src.file_position(finding.end_line, finding.end_column)
     cell, cell_line = src.cell_position(finding.line) or (0, 1)
@@ -284,7 +292,7 @@ def _place(src: NotebookSource, finding: Finding) -> Finding:
     return _in_cell(moved, cell, cell_line, finding.column)
 
 
-def _in_cell(finding: Finding, cell: int, line: int, column: int) -> Finding:
+def _in_cell(finding: _Placed, cell: int, line: int, column: int) -> _Placed:
     """The finding with the cell it is in (1-based among all cells) and its place there."""
     return replace(finding, cell=cell + 1, cell_line=line, cell_column=column)
 

@@ -36,13 +36,13 @@ def lint_bytes(
         outcome = pipeline.fix(document, options, fix_only)
     else:
         outcome = pipeline.check(document, options)
-    result.unknown = outcome.unknown
-    findings = list(outcome.findings)
     if outcome.fixed_text is not None:
         try:
             result.fixed = outcome.fixed_text.encode(encoding)
         except UnicodeEncodeError:  # the fix needs a character the file's encoding lacks
-            checked = pipeline.check(document, options)  # the file stays: report it as it is
-            findings, result.unknown = list(checked.findings), checked.unknown
-    result.findings = findings
+            outcome = pipeline.check(document, options)  # the file stays: report it as it is
+    result.findings = list(outcome.findings)
+    result.unknown = outcome.unknown
+    result.unknowns = list(outcome.unknowns)
+    result.reasons = dict(outcome.reasons)
     return result

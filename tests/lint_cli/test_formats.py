@@ -27,6 +27,8 @@ FINDING_SCHEMA = {
         "name",
         "message",
         "fixable",
+        "related",
+        "fix_withheld",
     ],
     "properties": {
         "path": {"type": "string"},
@@ -38,6 +40,21 @@ FINDING_SCHEMA = {
         "name": {"type": "string"},
         "message": {"type": "string", "minLength": 1},
         "fixable": {"type": "boolean"},
+        "related": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["path", "line", "column", "message"],
+                "properties": {
+                    "path": {"type": "string"},
+                    "line": {"type": "integer", "minimum": 1},
+                    "column": {"type": "integer", "minimum": 1},
+                    "message": {"type": "string", "minLength": 1},
+                },
+            },
+        },
+        "fix_withheld": {"type": ["string", "null"]},
     },
 }
 
@@ -58,6 +75,8 @@ def test_json_objects_have_the_documented_fields(cli, write):
         assert item["path"] == "sub/model.py"
         assert (item["end_line"], item["end_column"]) > (item["line"], item["column"])
         assert item["name"] == next(r.name for r in RULES if r.code == item["code"])
+        # Decided inside one module: no related location; fixable, so nothing withheld.
+        assert item["related"] == [] and item["fix_withheld"] is None
 
 
 def test_json_with_no_findings_is_an_empty_array(cli, write):
