@@ -194,18 +194,37 @@ def _run(args: argparse.Namespace) -> int:
         public_api=config.public_api,
         list_unknown=args.show_unknown,
     )
-    # The project-wide phase takes its root and cache switch from run_settings(args, config).
     file_paths = [p for p in paths if p != "-"]
     try:
         files = source_files(file_paths, config.excludes, config.root)
     except MissingPath as error:
         raise UsageError(f"path does not exist: {error}") from None
+    options = _with_project(options, files, run_settings(args, config))
     results = runner.lint_files(files, options, jobs=args.jobs)
     stdin_result = None
     if "-" in paths:
         stdin_result = lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-", options)
         results.append(stdin_result)
     return _finish(args, results, stdin_result, options)
+
+
+def _with_project(options: LintOptions, files: list[str], settings: RunSettings) -> LintOptions:
+    """The options with the project-wide view of the project the Python files belong to."""
+    python = [f for f in files if f.endswith((".py", ".ipynb"))]
+    if not python:
+        return options
+    from dataclasses import replace
+
+    from kaiming_lint.project import build_view
+
+    view = build_view(
+        python,
+        public_api=options.public_api,
+        configured_root=settings.project_root,
+        cache_enabled=not settings.no_cache,
+        settings_key=",".join(sorted(options.extra_relu_activations)),
+    )
+    return replace(options, project=view)
 
 
 def _finish(

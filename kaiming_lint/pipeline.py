@@ -23,7 +23,15 @@ from kaiming_lint.facts import FixAction, LayerFacts, Target, Violation
 from kaiming_lint.fix_safety import withheld
 from kaiming_lint.keras_version import kaiming_module as kaiming_module_for
 from kaiming_lint.noqa import skips_file, split_lines, suppressed
+from kaiming_lint.origins import (
+    describe,
+    is_undecided,
+    project_fix_blocker,
+    undecided_reasons,
+    unknown_layer,
+)
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
+from kaiming_lint.project_view import LayerOrigins, ModuleView
 from kaiming_lint.parsing import parse, syntax_problem
 from kaiming_lint.positions import positions as node_positions
 from kaiming_lint.results import (
@@ -143,11 +151,15 @@ def _analysed(
 ) -> Outcome:
     text = document.text
     module = parse(text)
-    facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
+    context = _context(document, options)
+    facts = analyze(module, extra_relu_activations=options.extra_relu_activations, context=context)
     layers = tuple(facts.layers)
     violations = _source_violations(facts.layers, options, enabled)
+    reported = {id(v.layer) for v in violations}
+    reasons = undecided_reasons(layers, reported)
     if not violations:
-        return Outcome((), unknown=facts.unknown, layers=layers)
+        unknowns = _unknown_layers(document, module, layers, reported) if options.list_unknown else ()
+        return Outcome((), unknown=facts.unknown, layers=layers, unknowns=unknowns, reasons=reasons)
     # The fix is written for the file's Keras: the module KaimingNormal comes from, or, for a
     # file with both Keras 2 and Keras 3 imports, the string every Keras knows.
     file_options = _for_file_keras(module, options)
@@ -159,6 +171,8 @@ def _analysed(
     kept: list[tuple[Violation, Finding]] = []
     for violation in violations:
         finding = _finding(document.name, violation, where, lines)
+        if context is not None:
+            finding = _with_origins(finding, violation, document.name)
         assert isinstance(violation.layer.ref, SourceRef)
         first_line = where[violation.layer.ref.call].start.line
         if not (
@@ -194,9 +208,12 @@ def _analysed(
             fixed_text, applied, after = planned
             done = [replace(f, fixed=True) for v, f in kept if id(v) in applied]
             findings = tuple(sorted((*done, *after.findings), key=_order))
-            return Outcome(findings, fixed_text, after.unknown, after.layers)
+            return Outcome(
+                findings, fixed_text, after.unknown, after.layers, after.unknowns, after.reasons
+            )
     findings = tuple(sorted((f for _, f in kept), key=_order))
-    return Outcome(findings, fixed_text, facts.unknown, layers)
+    unknowns = _unknown_layers(document, module, layers, reported) if options.list_unknown else ()
+    return Outcome(findings, fixed_text, facts.unknown, layers, unknowns, reasons)
 
 
 @dataclass(frozen=True)
@@ -225,7 +242,9 @@ def _apply(
         return None
     applied = result.applied
     try:
-        after = _analysed(Document(document.name, result.code), options, enabled, False, None)
+        after = _analysed(
+            Document(document.name, result.code), replace(options, fix=False), enabled, False, None
+        )
     except Unreadable as problem:
         return _Withheld(f"the fixed text would not parse ({problem.reason})")
     except RecursionError:
@@ -398,7 +417,54 @@ def _finding(
 
 
 def _not_fixable(finding: Finding, reason: str, prefix: str = "not fixable: ") -> Finding:
-    return replace(finding, fixable=False, message=f"{finding.message} ({prefix}{reason})")
+    return replace(
+        finding,
+        fixable=False,
+        message=f"{finding.message} ({prefix}{reason})",
+        fix_withheld=reason,
+    )
+
+
+# --- the project-wide view -----------------------------------------------------------------
+
+
+def _context(document: Document, options: LintOptions) -> ModuleView | None:
+    project = options.project
+    if project is None:
+        return None
+    return project.for_path(document.name)  # type: ignore[attr-defined, no-any-return]
+
+
+def _with_origins(finding: Finding, violation: Violation, path: str) -> Finding:
+    """The finding with the call sites and definitions that decided it, and whether the fix
+    inside the layer's function is right for all of them."""
+    origins = violation.layer.origins
+    if not isinstance(origins, LayerOrigins) or not origins.all:
+        return finding
+    suffix, related = describe(origins.all, path)
+    if not related and not suffix:
+        return finding
+    finding = replace(finding, message=f"{finding.message} {suffix}".rstrip(), related=related)
+    reason = project_fix_blocker(violation, origins, path)
+    if reason is not None and finding.fixable:
+        finding = _not_fixable(finding, reason)
+    return finding
+
+
+
+def _unknown_layers(
+    document: Document, module: cst.Module, layers: Sequence[LayerFacts], reported: set[int]
+) -> tuple[UnknownLayer, ...]:
+    """Each undecided kernel layer nothing reports, placed, with its reason."""
+    chosen = [
+        layer
+        for layer in layers
+        if id(layer) not in reported and isinstance(layer.ref, SourceRef) and is_undecided(layer)
+    ]
+    if not chosen:
+        return ()
+    where = dict(node_positions(module, [layer.ref.call for layer in chosen]))
+    return tuple(unknown_layer(document.name, layer, where[layer.ref.call]) for layer in chosen)
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:

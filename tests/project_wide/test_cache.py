@@ -18,10 +18,9 @@ import pytest
 from .corpus import load
 
 REPO = Path(__file__).resolve().parents[2]
-ISSUE_11 = "issue 11: the project-wide cache is not implemented yet"
 CACHE = ".kaiming-lint-cache"
 
-pytestmark = [pytest.mark.slow, pytest.mark.xfail(strict=True, reason=ISSUE_11)]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """kaiming-lint on the labelled multi-module projects: exactly the marked findings, nothing else.
 
-Precision holds today and must keep holding: nothing unmarked is ever reported. Findings that
-only project-wide analysis (issue 11) can make are strict xfails, one per expectation, so each
-one flips to a failure the moment it is found and its mark must then be removed.
+Precision: nothing unmarked is ever reported. Recall: every marked finding is reported, with its
+related locations (the call sites or definitions that decided it) in the JSON and named in the
+message, fixable or not as marked; every silent layer is listed by ``--show-unknown`` with its
+reason; and linting one changed file gives that file's findings of the whole-project run.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from .corpus import (
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECTS = project_names()
-ISSUE_11 = "issue 11: project-wide analysis is not implemented yet"
 CACHE_DIR = tempfile.mkdtemp(prefix="kaiming-lint-cache-")
 atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
@@ -76,14 +76,8 @@ def keys(findings) -> set[tuple[str, int, str]]:
     return {(f["path"], f["line"], f["code"]) for f in findings}
 
 
-def with_project_wide_mark(expectation: Expectation):
-    marks = [pytest.mark.xfail(strict=True, reason=ISSUE_11)] if expectation.project_wide else []
-    return pytest.param(expectation, id=str(expectation), marks=marks)
-
-
-def project_param(name: str, needs_project_wide: bool):
-    marks = [pytest.mark.xfail(strict=True, reason=ISSUE_11)] if needs_project_wide else []
-    return pytest.param(name, id=name, marks=marks)
+def expectation_param(expectation: Expectation):
+    return pytest.param(expectation, id=str(expectation))
 
 
 # --- the corpus itself -----------------------------------------------------------------------
@@ -154,7 +148,7 @@ def test_nothing_unmarked_is_reported(name):
 
 @pytest.mark.parametrize(
     "expectation",
-    [with_project_wide_mark(e) for e in all_expectations() if not e.project_wide],
+    [expectation_param(e) for e in all_expectations() if not e.project_wide],
 )
 def test_in_function_finding_is_reported(expectation):
     """Findings decided inside one function are found today, without related locations."""
@@ -167,20 +161,12 @@ def test_in_function_finding_is_reported(expectation):
     assert not found[0].get("related"), found[0]
 
 
-@pytest.mark.parametrize(
-    "name", [project_param(n, False) for n in PROJECTS if not load(n).project_wide]
-)
-def test_projects_without_project_wide_findings_are_exact_today(name):
-    project = load(name)
-    assert keys(project_findings(name)) == {e.key for e in project.expectations}
-
-
-# --- what project-wide analysis must add (issue 11) ------------------------------------------
+# --- what project-wide analysis adds ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "expectation",
-    [with_project_wide_mark(e) for e in all_expectations() if e.project_wide],
+    [expectation_param(e) for e in all_expectations() if e.project_wide],
 )
 def test_project_wide_finding_is_reported(expectation):
     """Found, with the related locations as a JSON list, named in the message, fixable or not."""
@@ -202,7 +188,7 @@ def test_project_wide_finding_is_reported(expectation):
     assert finding["fixable"] is expectation.fixable, finding
 
 
-@pytest.mark.parametrize("name", [project_param(n, True) for n in PROJECTS if load(n).project_wide])
+@pytest.mark.parametrize("name", PROJECTS)
 def test_project_findings_are_exact(name):
     project = load(name)
     assert keys(project_findings(name)) == {e.key for e in project.expectations}
@@ -214,13 +200,7 @@ def _file_params():
         for path in project.files:
             if not _KERNEL_CALL.search((project.root / path).read_text(encoding="utf-8")):
                 continue  # no layer in it: nothing a caller could change
-            needs = any(e.path == path and e.project_wide for e in project.expectations)
-            yield pytest.param(
-                name,
-                path,
-                id=f"{name}:{path}",
-                marks=[pytest.mark.xfail(strict=True, reason=ISSUE_11)] if needs else [],
-            )
+            yield pytest.param(name, path, id=f"{name}:{path}")
 
 
 @pytest.mark.parametrize(("name", "path"), list(_file_params()))
@@ -231,7 +211,7 @@ def test_one_changed_file_still_sees_its_callers(name, path):
     assert found == {e.key for e in project.expectations if e.path == path}
 
 
-@pytest.mark.parametrize("name", [project_param(n, True) for n in PROJECTS if load(n).unknown])
+@pytest.mark.parametrize("name", [n for n in PROJECTS if load(n).unknown])
 def test_unknown_layers_are_listed_with_their_reason(name):
     """``--show-unknown`` lists each silent layer and why; ``--statistics`` counts the reasons."""
     project = load(name)
