@@ -16,7 +16,12 @@ import libcst as cst
 from kaiming_lint.facts import Pairing
 from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
 from kaiming_lint.resolve import Frame, Scope, Statement, block, child_nodes
+from kaiming_lint.results import UnknownReason
+from kaiming_lint.unknown_reasons import step_reason
 from kaiming_lint.values import Interpreter
+
+_BRANCHES = UnknownReason.BRANCHES_DISAGREE
+_ESCAPES = UnknownReason.VALUE_ESCAPES
 
 
 class Follower(Protocol):
@@ -71,7 +76,10 @@ class Flow:
             # layer (a known non-ReLU step), or a function of the file's own (unknown).
             args = self.start.args if isinstance(self.start, cst.Call) else ()
             if any(self.ev(arg.value, tracked) is not None for arg in args):
-                self.outcomes.add(Pairing.UNKNOWN if self.returned else Pairing.NONE)
+                if self.returned:
+                    self.outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.CALL_TO_USER_CODE)
+                else:
+                    self.outcomes.add(Pairing.NONE)
             return self.start_state
         if isinstance(node, cst.Name):
             return tracked.get(node.value)
@@ -91,25 +99,26 @@ class Flow:
             return None
         if isinstance(node, (cst.BaseString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
             if isinstance(node, cst.FormattedString) and self.mentions(node, tracked):
-                self.outcomes.add(Pairing.UNKNOWN)
+                self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
             return None
         if isinstance(
             node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
         ):
             if self.mentions(node, tracked):
-                self.outcomes.add(Pairing.UNKNOWN)
+                self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
             return None
         carried = False
         for child in child_nodes(node):
             if self.ev(child, tracked) is not None:
                 carried = True
         if carried:
-            self.outcomes.add(Pairing.UNKNOWN)  # stored in a container, indexed, compared...
+            # stored in a container, indexed, compared...
+            self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
         return None
 
     def _call(self, node: cst.Call, tracked: dict[str, PathState]) -> PathState | None:
         if self.ev(node.func, tracked) is not None:
-            self.outcomes.add(Pairing.UNKNOWN)
+            self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
             return None
         states: list[PathState] = []
         listed = False
@@ -128,12 +137,17 @@ class Flow:
         if not states:
             return None
         if len(set(states)) != 1:
-            self.outcomes.add(Pairing.UNKNOWN)
+            # the value, and the value after a normalization, meet in one call
+            self.outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.CONSUMERS_DISAGREE)
             return None
-        step = self.analysis.values.step(node, self.scope)
+        values = self.analysis.values
+        step = values.step(node, self.scope)
+        reason = None
         if listed and step.kind not in (StepKind.MERGE, StepKind.OTHER, StepKind.UNKNOWN):
-            step = Step(StepKind.UNKNOWN)
-        return self.outcomes.step(step, states[0])
+            step, reason = Step(StepKind.UNKNOWN), _ESCAPES  # a list passed to a one-input step
+        elif step.kind is StepKind.UNKNOWN:
+            reason = step_reason(node, self.scope, values)
+        return self.outcomes.step(step, states[0], reason)
 
     def mentions(self, node: cst.CSTNode, tracked: dict[str, PathState]) -> bool:
         for found in walk(node):
@@ -163,7 +177,8 @@ class Flow:
                         result.pop(target.value, None)
                 else:
                     if state is not None:
-                        self.outcomes.add(Pairing.UNKNOWN)  # stored in an attribute or unpacked
+                        # stored in an attribute or unpacked
+                        self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
                         return None
                     for name in target_names(target):
                         result.pop(name, None)
@@ -188,7 +203,7 @@ class Flow:
         if isinstance(stmt, cst.Raise):
             return None
         if isinstance(stmt, (cst.Break, cst.Continue)):
-            self.outcomes.add(Pairing.UNKNOWN)
+            self.outcomes.add(Pairing.UNKNOWN, reason=_BRANCHES)
             return None
         if isinstance(stmt, cst.Del):
             result = dict(tracked)
@@ -198,7 +213,7 @@ class Flow:
         if isinstance(stmt, (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Pass)):
             return tracked
         if self.mentions(stmt, tracked):
-            self.outcomes.add(Pairing.UNKNOWN)
+            self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # assert, print >> ...
             return None
         return tracked
 
@@ -242,23 +257,26 @@ class Flow:
             return
         if isinstance(stmt, cst.If):
             branch: cst.If | cst.Else | None = stmt
+            fork = self.outcomes.fork(_BRANCHES)
             while isinstance(branch, cst.If):
                 if self.ev(branch.test, tracked) is not None:
-                    self.outcomes.add(Pairing.UNKNOWN)
+                    self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # the value is tested
                     return
-                self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
+                with fork.alternative():
+                    self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
                 branch = branch.orelse
-            if branch is None:
-                then(dict(tracked))
-            else:
-                self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
+            with fork.alternative():
+                if branch is None:
+                    then(dict(tracked))
+                else:
+                    self.run(block(branch.body, self.blocks), 0, dict(tracked), then)
         elif isinstance(stmt, (cst.For, cst.While)):
             self.loop(stmt, tracked, then)
         elif isinstance(stmt, cst.With):
             inner = dict(tracked)
             for item in stmt.items:
                 if self.ev(item.item, tracked) is not None:
-                    self.outcomes.add(Pairing.UNKNOWN)
+                    self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
                     return
                 if item.asname is not None:
                     for name in target_names(item.asname.name):
@@ -266,7 +284,7 @@ class Flow:
             self.run(block(stmt.body, self.blocks), 0, inner, then)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             if any(self.mentions(handler, tracked) for handler in stmt.handlers):
-                self.outcomes.add(Pairing.UNKNOWN)
+                self.outcomes.add(Pairing.UNKNOWN, reason=_BRANCHES)  # an exception's path
                 return
             tails = [part for part in (stmt.orelse, stmt.finalbody) if part is not None]
 
@@ -286,14 +304,14 @@ class Flow:
             self.run(block(stmt.body, self.blocks), 0, tracked, tail)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
             if self.mentions(stmt, tracked):
-                self.outcomes.add(Pairing.UNKNOWN)  # used in a closure
+                self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # used in a closure
                 return
             after = dict(tracked)
             after.pop(stmt.name.value, None)
             then(after)
         else:
             if self.mentions(stmt, tracked):
-                self.outcomes.add(Pairing.UNKNOWN)
+                self.outcomes.add(Pairing.UNKNOWN, reason=_BRANCHES)  # match, and newer forms
                 return
             then(tracked)
 
@@ -305,7 +323,7 @@ class Flow:
     ) -> None:
         header = stmt.iter if isinstance(stmt, cst.For) else stmt.test
         if self.ev(header, tracked) is not None:
-            self.outcomes.add(Pairing.UNKNOWN)
+            self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # iterated over, or tested
             return
         targets = target_names(stmt.target) if isinstance(stmt, cst.For) else []
         body = block(stmt.body, self.blocks)
@@ -323,11 +341,17 @@ class Flow:
             return inner
 
         def again(after: dict[str, PathState]) -> None:
-            self.run(body, 0, enter(after), leave)  # a second pass, then out
-            leave(after)
+            passes = self.outcomes.fork(_BRANCHES)
+            with passes.alternative():
+                self.run(body, 0, enter(after), leave)  # a second pass, then out
+            with passes.alternative():
+                leave(after)
 
-        self.run(body, 0, enter(tracked), again)
-        leave(dict(tracked))  # no iteration at all
+        entered = self.outcomes.fork(_BRANCHES)
+        with entered.alternative():
+            self.run(body, 0, enter(tracked), again)
+        with entered.alternative():
+            leave(dict(tracked))  # no iteration at all
 
     def after(self, frames: list[Frame], tracked: dict[str, PathState]) -> None:
         """Continue after the statement at ``frames[-1]``, then out of the enclosing blocks."""
@@ -342,8 +366,13 @@ class Flow:
             if isinstance(owner, (cst.For, cst.While)) and flat is block(owner.body, self.blocks):
                 targets = target_names(owner.target) if isinstance(owner, cst.For) else []
                 again = {k: v for k, v in after.items() if k not in targets}
-                self.run(flat, 0, again, lambda t: self.after(outer, t))
-            self.after(outer, after)
+                passes = self.outcomes.fork(_BRANCHES)
+                with passes.alternative():
+                    self.run(flat, 0, again, lambda t: self.after(outer, t))
+                with passes.alternative():
+                    self.after(outer, after)
+            else:
+                self.after(outer, after)
 
         self.run(flat, index + 1, tracked, leave)
 

@@ -59,8 +59,10 @@ from kaiming_lint.resolve import (
     child_nodes,
     index_module,
 )
+from kaiming_lint.results import UnknownReason
 from kaiming_lint.source_ref import SourceRef
 from kaiming_lint.symbols import SymbolKind
+from kaiming_lint.unknown_reasons import activation_reason, layer_reason, object_reason
 from kaiming_lint.values import Argument, Interpreter, call_arguments
 
 __all__ = ["ModuleFacts", "analyze", "mentions_kernel_layer"]
@@ -76,6 +78,7 @@ _PREFILTER = re.compile(
     )
 )
 _MAX_HOPS = 6  # layer -> bound name -> helper function -> ... chains followed
+_ESCAPES = UnknownReason.VALUE_ESCAPES
 # Attributes of a layer object that hand out its output or call it.
 _OUTPUT_ATTRIBUTES = frozenset({"output", "outputs", "call", "__call__", "get_output_at"})
 
@@ -182,12 +185,12 @@ class Follower:
         try:
             uses = self._pair(site, own, outcomes, uses)
         except RecursionError:  # absurdly deep code: give up on this layer, not the file
-            outcomes.add(Pairing.UNKNOWN)
+            outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.BUDGET)
         if weight_ctor is not None and id(weight_ctor) in self.index.loop_values:
             uses = 1  # the object is built anew on every pass of the loop, like the layer
         pairing, feeds = outcomes.result()
         ref = SourceRef(call, weight_node, bias_node, weight_ctor, bias_ctor)
-        return LayerFacts(
+        facts = LayerFacts(
             layer=name,
             weight_arg=weight_arg,
             weight=weight,
@@ -198,6 +201,8 @@ class Follower:
             uses=uses,
             ref=ref,
         )
+        facts.reason = layer_reason(facts, outcomes, call, scope, self.values)
+        return facts
 
     def _pair(self, site: Site, own: Step, outcomes: Outcomes, uses: int) -> int:
         """Record where the layer's output goes; returns how many layers the site builds."""
@@ -210,8 +215,13 @@ class Follower:
         else:
             if own.kind is StepKind.RELU:
                 outcomes.add(Pairing.RELU, own.label, own.slope)
+            elif own.kind is StepKind.OTHER:
+                outcomes.add(Pairing.NONE)
             else:
-                outcomes.add(Pairing.NONE if own.kind is StepKind.OTHER else Pairing.UNKNOWN)
+                name = symbols.layer_name(self.resolver.symbol(call.func, scope)) or ""
+                outcomes.add(
+                    Pairing.UNKNOWN, reason=activation_reason(call, name, scope, self.values)
+                )
             if isinstance(site.ancestors[-1] if site.ancestors else None, cst.Return):
                 # a helper returning the layer: how many layers its callers build
                 uses = max(
@@ -282,7 +292,10 @@ class Follower:
             and parent.attr.value not in _OUTPUT_ATTRIBUTES
         ):
             return 1  # conv.build(shape), conv.trainable = False: no values flow
-        outcomes.add(Pairing.UNKNOWN)
+        followed = isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return))
+        # passed to a function, stored in a container; or too long a chain to follow
+        reason = UnknownReason.BUDGET if followed and hops >= _MAX_HOPS else _ESCAPES
+        outcomes.add(Pairing.UNKNOWN, reason=reason)
         return 1
 
     def _is_sequential(self, call: cst.Call, arg: cst.Arg, scope: Scope) -> bool:
@@ -316,18 +329,27 @@ class Follower:
             return self.values.layer_object(value.expr, value.scope)
         return Step(StepKind.UNKNOWN)
 
+    def _model_step(
+        self, expr: cst.BaseExpression, scope: Scope, state: PathState, outcomes: Outcomes
+    ) -> PathState | None:
+        """Apply the layer object ``expr`` as the model's next step."""
+        step = self.object_step(expr, scope)
+        reason = None
+        if step.kind is StepKind.MERGE:
+            step, reason = Step(StepKind.UNKNOWN), _ESCAPES  # a merge of one input
+        elif step.kind is StepKind.UNKNOWN:
+            reason = object_reason(expr, scope, self.values)
+        return outcomes.step(step, state, reason)
+
     def follow_list(
         self, container: cst.List | cst.Tuple, start: int, scope: Scope, outcomes: Outcomes
     ) -> PathState | None:
         state = PathState.PLAIN
         for element in container.elements[start:]:
             if isinstance(element, cst.StarredElement):
-                outcomes.add(Pairing.UNKNOWN)
+                outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.UNKNOWN_ARGUMENT)
                 return None
-            step = self.object_step(element.value, scope)
-            if step.kind is StepKind.MERGE:
-                step = Step(StepKind.UNKNOWN)
-            after = outcomes.step(step, state)
+            after = self._model_step(element.value, scope, state, outcomes)
             if after is None:
                 return None
             state = after
@@ -358,10 +380,7 @@ class Follower:
                 and isinstance(stmt.value, cst.Call)
                 and self._add_target(stmt.value) == model
             ):
-                step = self.object_step(stmt.value.args[0].value, scope)
-                if step.kind is StepKind.MERGE:
-                    step = Step(StepKind.UNKNOWN)
-                after = outcomes.step(step, state)
+                after = self._model_step(stmt.value.args[0].value, scope, state, outcomes)
                 if after is None:
                     return
                 state = after
@@ -369,12 +388,13 @@ class Follower:
                 outcomes.add(Pairing.NONE)
                 return
             elif _mentions_bare(stmt, model):
-                outcomes.add(Pairing.UNKNOWN)  # passed on, or used in a branch: not straight-line
+                # passed on, or used in a branch: not straight-line
+                outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
                 return
         if len(frames) == 1 and self._local_model(model, scope):
             outcomes.add(Pairing.NONE)  # the model's output
         else:
-            outcomes.add(Pairing.UNKNOWN)
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # the model is not built here
 
     def _local_model(self, model: str, scope: Scope) -> bool:
         value = self.resolver.name(model, scope)
@@ -393,14 +413,14 @@ class Follower:
             else [assign.target]
         )
         if len(targets) != 1:
-            outcomes.add(Pairing.UNKNOWN)
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # `a = b = Conv2D(...)`
             return 1
         target = targets[0]
         scope = use.scope
         uses: list[Use] = []
         if isinstance(target, cst.Name):
             if len(scope.bindings.get(target.value, ())) != 1:
-                outcomes.add(Pairing.UNKNOWN)
+                outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.REBOUND_NAME)
                 return 1
             name = target.value
             uses = list(
@@ -414,13 +434,14 @@ class Follower:
         ):
             attr = target.attr.value
             if len(scope.klass.attrs.get(attr, ())) != 1:
-                outcomes.add(Pairing.UNKNOWN)
+                outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.REBOUND_NAME)
                 return 1
             for method in scope.klass.methods:
                 uses.extend(self.find(method.body, method, _attribute_of(method.self_name, attr)))
         uses = [u for u in uses if not isinstance(u.ancestors[-1], cst.AssignTarget)]
         if not uses:
-            outcomes.add(Pairing.UNKNOWN)
+            # stored elsewhere (`d[k] = Conv2D(...)`), or never used here
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
             return 1
         for found in uses:
             self.follow_object(found, outcomes, hops + 1)
@@ -441,13 +462,14 @@ class Follower:
             and scope.parent is not None
             and len(scope.parent.bindings.get(node.name.value, ())) == 1
         ):
-            outcomes.add(Pairing.UNKNOWN)
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # returned from code not followed
             return 1
         calls = self._calls_of(node, scope.parent)
         if calls is None:
-            outcomes.add(Pairing.UNKNOWN)  # never called, or passed around
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # never called, or passed around
             return 1
         built = 0
+        sites = outcomes.fork(UnknownReason.CALL_SITES_DISAGREE)
         for found in calls:
             call = found.ancestors[-1]
             in_loop = any(
@@ -455,9 +477,10 @@ class Follower:
                 for a in found.ancestors
             ) or _in_loop(found.frames)
             built += 2 if in_loop else 1
-            self.follow_object(
-                Use(call, found.ancestors[:-1], found.frames, found.scope), outcomes, hops + 1
-            )
+            with sites.alternative():
+                self.follow_object(
+                    Use(call, found.ancestors[:-1], found.frames, found.scope), outcomes, hops + 1
+                )
         return min(built, 2)
 
     # --- where a tensor goes ---------------------------------------------------------------
@@ -475,7 +498,7 @@ class Follower:
         if not isinstance(stmt, cst.BaseSmallStatement) or (
             use.ancestors and use.ancestors[0] is not stmt
         ):
-            outcomes.add(Pairing.UNKNOWN)
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # in an if test, a for header ...
             return
         flow = Flow(self, use.scope, outcomes, use.node, state, hops, returned)
         tracked = flow.small(stmt, {})
@@ -497,21 +520,24 @@ class Follower:
             or not isinstance(node, cst.FunctionDef)
             or node.decorators
         ):
-            outcomes.add(Pairing.UNKNOWN)
+            reason = UnknownReason.BUDGET if hops >= _MAX_HOPS else _ESCAPES
+            outcomes.add(Pairing.UNKNOWN, reason=reason)
             return
         calls = self._calls_of(node, owner)
         if not calls:
-            outcomes.add(Pairing.UNKNOWN)
+            outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # never called, or passed around
             return
+        sites = outcomes.fork(UnknownReason.CALL_SITES_DISAGREE)
         for found in calls:
             call = found.ancestors[-1]
-            self.follow_tensor(
-                Use(call, found.ancestors[:-1], found.frames, found.scope),
-                state,
-                outcomes,
-                hops + 1,
-                returned=True,
-            )
+            with sites.alternative():
+                self.follow_tensor(
+                    Use(call, found.ancestors[:-1], found.frames, found.scope),
+                    state,
+                    outcomes,
+                    hops + 1,
+                    returned=True,
+                )
             if outcomes.done:
                 return
 

@@ -4,24 +4,28 @@ Both producers of pairings follow paths with it: the source analysis (:mod:`kaim
 :mod:`kaiming_lint.pairing`) through statements, and the config reader
 (:mod:`kaiming_lint.sources.model_config`, used by saved models and ``kaiming_keras.audit``)
 through a model's layer graph. Each step met on a path goes through :meth:`Outcomes.step`;
-:meth:`Outcomes.result` gives a pairing only when every path reached the same verdict.
+:meth:`Outcomes.result` gives a pairing only when every path reached the same verdict, and
+:attr:`Outcomes.reason` says why it did not.
 Neither libcst nor Keras is imported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 
 from kaiming_lint import knowledge
 from kaiming_lint.facts import Activation, Pairing
+from kaiming_lint.results import UnknownReason
 
 __all__ = [
     "BUDGET",
     "IDENTITY_STEP",
     "OTHER_STEP",
     "UNKNOWN_STEP",
+    "Fork",
     "Outcomes",
     "PathState",
     "Step",
@@ -71,28 +75,94 @@ class PathState(Enum):
     NORMALIZED = "normalized"  # a normalization layer was passed
 
 
+# One alternative taken on a path: (the fork's identity, which alternative, why paths split).
+_Choice = tuple[int, int, UnknownReason]
+
+
 class Outcomes:
-    """What the paths of one layer's output reached; all must agree."""
+    """What the paths of one layer's output reached; all must agree.
+
+    When they do not, :attr:`reason` says why (an :class:`UnknownReason`), the first cause met:
+
+    * a path that could not be followed: the reason its producer gave to :meth:`add` or
+      :meth:`step` (an unknown step without one: ``call-to-user-code``, a call the analysis
+      cannot summarise);
+    * two paths that reached different verdicts: the reason of the :class:`Fork` where they
+      split (``branches-disagree`` for ``if``/``for``/``while``, ``call-sites-disagree`` for the
+      calls of a helper), or ``consumers-disagree`` when both verdicts lie on one path (several
+      consumers of one value: ``skip = x``, then ``ReLU`` on one and ``Add`` on the other);
+    * ``budget``: the paths ran out of steps;
+    * ``value-escapes``: no path reached any verdict (the value is never used where it is seen).
+    """
 
     def __init__(self) -> None:
         self.found: dict[tuple[Pairing, float], str] = {}
         self.unknown = False
-        self.budget = BUDGET
+        self._budget = BUDGET
+        self._reason: UnknownReason | None = None
+        self.path: tuple[_Choice, ...] = ()  # the alternatives taken to the current point
+        self._where: dict[tuple[Pairing, float], tuple[_Choice, ...]] = {}
+        self._forks = 0
+
+    @property
+    def budget(self) -> int:
+        """Steps left to follow, over all paths."""
+        return self._budget
+
+    @budget.setter
+    def budget(self, value: int) -> None:
+        self._budget = value
+        if value <= 0 and self._reason is None:
+            self._reason = UnknownReason.BUDGET
 
     @property
     def done(self) -> bool:
         """Nothing more can change the result: it is already unknown."""
-        return self.unknown or len(self.found) > 1 or self.budget <= 0
+        return self.unknown or len(self.found) > 1 or self._budget <= 0
 
-    def add(self, pairing: Pairing, label: str = "", slope: float = 0.0) -> None:
-        """A path ended with this verdict (``label`` and ``slope`` of the ReLU it reached)."""
+    @property
+    def reason(self) -> UnknownReason | None:
+        """Why :meth:`result` is unknown; None when it is decided."""
+        if self._reason is not None:
+            return self._reason
+        return UnknownReason.VALUE_ESCAPES if not self.found else None
+
+    def fork(self, reason: UnknownReason) -> Fork:
+        """Paths split here into alternatives; ``reason`` is the cause when their verdicts differ."""
+        self._forks += 1
+        return Fork(self, self._forks, reason)
+
+    def add(
+        self,
+        pairing: Pairing,
+        label: str = "",
+        slope: float = 0.0,
+        reason: UnknownReason = UnknownReason.VALUE_ESCAPES,
+    ) -> None:
+        """A path ended with this verdict (``label`` and ``slope`` of the ReLU it reached).
+
+        ``reason``: why, for an unknown verdict.
+        """
         if pairing is Pairing.UNKNOWN:
             self.unknown = True
-        else:
-            self.found.setdefault((pairing, slope), label)
+            if self._reason is None:
+                self._reason = reason
+            return
+        key = (pairing, slope)
+        if key in self.found:
+            return
+        if self.found and self._reason is None:
+            self._reason = _split(next(iter(self._where.values())), self.path)
+        self.found[key] = label
+        self._where[key] = self.path
 
-    def step(self, step: Step, state: PathState) -> PathState | None:
-        """Apply a step to a value in ``state``; the state that continues, or None: path ended."""
+    def step(
+        self, step: Step, state: PathState, reason: UnknownReason | None = None
+    ) -> PathState | None:
+        """Apply a step to a value in ``state``; the state that continues, or None: path ended.
+
+        ``reason``: why the step is unknown, for an unknown step.
+        """
         kind = step.kind
         if kind is StepKind.RELU:
             pairing = Pairing.RELU if state is PathState.PLAIN else Pairing.NORMALIZED
@@ -104,17 +174,49 @@ class Outcomes:
         elif kind is StepKind.OTHER:
             self.add(Pairing.NONE)
         else:
-            self.add(Pairing.UNKNOWN)
+            self.add(Pairing.UNKNOWN, reason=reason or UnknownReason.CALL_TO_USER_CODE)
         return None
 
     def result(self) -> tuple[Pairing, Activation | None]:
         """The pairing every path agrees on, with the activation; unknown when they differ."""
-        if self.unknown or self.budget <= 0 or len(self.found) != 1:
+        if self.unknown or self._budget <= 0 or len(self.found) != 1:
             return Pairing.UNKNOWN, None
         (pairing, slope), label = next(iter(self.found.items()))
         if pairing is Pairing.NONE:
             return Pairing.NONE, None
         return pairing, Activation(label, slope)
+
+
+@dataclass
+class Fork:
+    """A point where paths split: each :meth:`alternative` is followed as a path of its own."""
+
+    outcomes: Outcomes
+    ident: int
+    reason: UnknownReason
+    taken: int = 0
+
+    @contextmanager
+    def alternative(self) -> Iterator[None]:
+        """Follow the next alternative inside the ``with`` block."""
+        outcomes = self.outcomes
+        saved = outcomes.path
+        outcomes.path = (*saved, (self.ident, self.taken, self.reason))
+        self.taken += 1
+        try:
+            yield
+        finally:
+            outcomes.path = saved
+
+
+def _split(first: tuple[_Choice, ...], second: tuple[_Choice, ...]) -> UnknownReason:
+    """Why two verdicts reached on these paths differ: where the paths split, if they do."""
+    for (fork, choice, reason), (other_fork, other_choice, _) in zip(first, second, strict=False):
+        if fork != other_fork:
+            break  # two forks one after the other: two consumers of one value
+        if choice != other_choice:
+            return reason
+    return UnknownReason.CONSUMERS_DISAGREE
 
 
 def function_step(

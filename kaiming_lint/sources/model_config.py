@@ -44,6 +44,7 @@ from kaiming_lint.paths import (
     function_step,
     layer_step,
 )
+from kaiming_lint.results import UnknownReason
 from kaiming_lint.verdicts import judge_initializer, number
 
 KERAS_CONFIG_MEMBER = "config.json"
@@ -386,7 +387,10 @@ def _follow(
         seen.add((key, state))
         node = graph.nodes[key]
         kind = kinds.get(key) or canonical_class(node.class_name)
-        after = outcomes.step(_layer_step(kind, node.config, extra_relu), state)
+        # An unknown step: a ReLU layer whose slope does not read, else a layer that runs code
+        # of its own (Lambda, a wrapper, a custom class): the core's default reason.
+        reason = UnknownReason.UNKNOWN_ARGUMENT if kind in knowledge.RELU_LAYERS else None
+        after = outcomes.step(_layer_step(kind, node.config, extra_relu), state, reason)
         if after is None:
             continue
         if not node.successors:
