@@ -115,16 +115,18 @@ def project_fix_blocker(violation: Violation, origins: LayerOrigins, path: str) 
         definition = next((o for o in chosen if o.kind is OriginKind.DEFINITION), None)
         if definition is not None:
             return f"the shared object is defined in another module ({where(definition.related[0])})"
-    if not chosen:
+    # A value imported from another module is replaced at the layer call, which is right;
+    # a value from the callers would have to change at every call.
+    calls = [o for o in chosen if o.kind is OriginKind.CALLS]
+    if not calls:
         return None
-    origin = chosen[0]
+    origin = calls[0]
     if origin.kind is OriginKind.CALLS:
         places = ", ".join(where(c) for c in origin.related[:3])
         more = "" if len(origin.related) <= 3 else ", ..."
         if origin.default is not None:
             return f"the {what} is the default of parameter {origin.label!r}; change it there"
         return f"the {what} comes from the calls at {places}{more}; change it there"
-    return f"the {what} comes from {where(origin.related[0])}; change it there"
 
 
 def is_undecided(layer: LayerFacts) -> bool:

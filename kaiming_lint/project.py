@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kaiming_lint import knowledge, symbols
@@ -232,15 +232,27 @@ def _notebook_summary(data: bytes, path: str, module: str) -> ModuleSummary | No
 
 
 def index(
-    layout: Layout, *, cache_enabled: bool, extra: Iterable[str] = (), settings_key: str = ""
+    layout: Layout,
+    *,
+    cache_enabled: bool,
+    extra: Iterable[str] = (),
+    settings_key: str = "",
+    overrides: Mapping[str, bytes] | None = None,
 ) -> dict[str, ModuleSummary]:
-    """Every module of the project, by dotted name (the files in ``extra`` included)."""
+    """Every module of the project, by dotted name (the files in ``extra`` included).
+
+    ``overrides`` maps absolute paths to contents that replace what is on disk (an editor's
+    unsaved buffers); those are summarised afresh, never cached.
+    """
+    overrides = overrides or {}
     from kaiming_lint.project_cache import SummaryCache, cache_directory
 
     paths = discover(layout)
     seen = set(paths)
     paths.extend(p for p in (os.path.abspath(e) for e in extra) if p not in seen)
-    directory = cache_directory(layout.root, enabled=cache_enabled) if layout.index_dirs else None
+    directory = (
+        cache_directory(_path(layout.root), enabled=cache_enabled) if layout.index_dirs else None
+    )
     cache: SummaryCache[ModuleSummary | None] = SummaryCache(
         directory, f"summary-v{SUMMARY_VERSION}|{settings_key}"
     )
@@ -248,6 +260,11 @@ def index(
     try:
         for path in paths:
             name, is_package = module_name(path, layout.root)
+            if path in overrides:
+                summary = summary_of(overrides[path], path, name, is_package)
+                if summary is not None:
+                    modules[name] = summary
+                continue
             try:
                 summary = cache.get(
                     _path(path), name, lambda data, p=path, n=name, k=is_package: summary_of(data, p, n, k)
@@ -882,10 +899,20 @@ def build_view(
     configured_root: str | None = None,
     cache_enabled: bool = True,
     settings_key: str = "",
+    overrides: Mapping[str, bytes] | None = None,
 ) -> ProjectView:
-    """Index the project the files in ``paths`` belong to and judge it, for those files."""
+    """Index the project the files in ``paths`` belong to and judge it, for those files.
+
+    ``overrides``: absolute path -> contents that replace the file on disk (editor buffers).
+    """
     layout = find_root(paths, configured_root)
-    modules = index(layout, cache_enabled=cache_enabled, extra=paths, settings_key=settings_key)
+    modules = index(
+        layout,
+        cache_enabled=cache_enabled,
+        extra=paths,
+        settings_key=settings_key,
+        overrides={os.path.abspath(k): v for k, v in (overrides or {}).items()},
+    )
     judge = Judge(modules, layout.library, public_api, os.getcwd())
     judge.run()
     view = ProjectView(layout.root)

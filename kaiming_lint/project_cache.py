@@ -56,7 +56,7 @@ PRUNE_EVERY_NS = DAY_NS
 REFRESH_NS = DAY_NS  # a hit on an entry older than this refreshes its mtime
 STALE_TEMP_NS = 3_600 * 10**9  # a temporary file this old was left by a crashed run
 
-GITIGNORE = b"# Created by kaiming-lint automatically.\n*\n"
+GITIGNORE = b"*\n"
 CACHEDIR_TAG = (
     b"Signature: 8a477f597d28d172789f06886806bc55\n"
     b"# This file is a cache directory tag created by kaiming-lint.\n"

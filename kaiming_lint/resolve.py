@@ -734,6 +734,8 @@ class Resolver:
             if binding.kind is BindingKind.IMPORT and binding.qualname:
                 values.append(self._imported(binding.qualname))
             elif binding.kind is BindingKind.RESOLVED:
+                if binding.value is UNKNOWN and binding.qualname:  # why the judge could not tell
+                    self._emit(Origin(OriginKind.DEFINITION, ident, (), binding.qualname))
                 values.append(binding.value)  # type: ignore[arg-type]
             elif binding.kind is BindingKind.VALUE and binding.expr is not None and binding.scope:
                 value = self.resolve(binding.expr, binding.scope, depth + 1)
@@ -863,7 +865,10 @@ class Resolver:
             return UNKNOWN
         scope = Scope(ScopeKind.MODULE, f"<project {identity or text}>", None, [])
         for name, inner in env:
-            scope.bind(name, Binding(BindingKind.RESOLVED, value=self.term_value(inner)))
+            reason = inner.reason if isinstance(inner, TUnknown) else None
+            scope.bind(
+                name, Binding(BindingKind.RESOLVED, qualname=reason, value=self.term_value(inner))
+            )
         return self.resolve(expr, scope) if not isinstance(expr, (cst.Call, cst.Dict, cst.Tuple, cst.List)) else Node(expr, scope, identity)
 
     def _default(self, param: Binding, depth: int) -> Value:

@@ -29,7 +29,7 @@ def unbiased_dense(x, units, use_bias=False):
 
 def same_file_default(x, units, activation="relu"):
     # Called only from this module and never passed activation: found today.
-    return layers.Dense(units, activation=activation)(x)  # expect: KAI001
+    return layers.Dense(units, activation=activation)(x)  # expect: KAI001 via nets/layers_lib.py:36, nets/layers_lib.py:37
 
 
 def head(x):

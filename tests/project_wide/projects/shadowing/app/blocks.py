@@ -12,3 +12,8 @@ def rebinds(x, filters, activation):
         activation = "tanh"
     x = layers.Conv2D(filters, 3)(x)  # unknown: rebound-name
     return layers.Activation(activation)(x)
+
+
+def decided_here(x):
+    # The layer's own activation decides it: found without looking at any caller.
+    return layers.Conv2D(8, 3, activation="relu")(x)  # expect: KAI001
