@@ -35,6 +35,7 @@ class RunSettings:
 
     project_root: str | None  # `project-root`, absolute; None: find it from the paths
     no_cache: bool  # --no-cache: read and write no summary cache
+    no_project: bool  # --no-project: each file alone, no project-wide analysis
     paths: tuple[str, ...]  # the paths given ('-' left out)
 
 
@@ -43,6 +44,7 @@ def run_settings(args: argparse.Namespace, config: Config) -> RunSettings:
     return RunSettings(
         project_root=config.project_root,
         no_cache=args.no_cache,
+        no_project=args.no_project,
         paths=tuple(p for p in args.paths or ["."] if p != "-"),
     )
 
@@ -123,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache",
         action="store_true",
         help="neither read nor write the module summaries in .kaiming-lint-cache/",
+    )
+    parser.add_argument(
+        "--no-project",
+        action="store_true",
+        help="check each file alone: no call sites or names from the rest of the project",
     )
     parser.add_argument(
         "--config", metavar="FILE", help="read [tool.kaiming-lint] from this pyproject.toml"
@@ -211,7 +218,7 @@ def _run(args: argparse.Namespace) -> int:
 def _with_project(options: LintOptions, files: list[str], settings: RunSettings) -> LintOptions:
     """The options with the project-wide view of the project the Python files belong to."""
     python = [f for f in files if f.endswith((".py", ".ipynb"))]
-    if not python:
+    if not python or settings.no_project:
         return options
     from dataclasses import replace
 

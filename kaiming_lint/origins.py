@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 
 from libcst.metadata import CodeRange
 
-from kaiming_lint.facts import FixAction, LayerFacts, Pairing, Violation
+from kaiming_lint.facts import FixAction, LayerFacts, Violation
 from kaiming_lint.project_view import LayerOrigins, Origin, OriginKind
 from kaiming_lint.results import Related, UnknownLayer, UnknownReason
 from kaiming_lint.source_ref import SourceRef
+from kaiming_lint.unknown_reasons import undecided
 
 __all__ = [
     "describe",
@@ -129,21 +130,9 @@ def project_fix_blocker(violation: Violation, origins: LayerOrigins, path: str) 
         return f"the {what} comes from the calls at {places}{more}; change it there"
 
 
-def is_undecided(layer: LayerFacts) -> bool:
+def is_undecided(layer: LayerFacts, strict_normalized: bool = False) -> bool:
     """Whether a rule could report the layer if what stayed unknown were known."""
-    try:
-        from kaiming_lint.unknown_reasons import undecided
-    except ImportError:  # pragma: no cover - the classifier ships with the analysis
-        undecided = None
-    if undecided is not None:
-        return bool(undecided(layer))
-    if layer.pairing is Pairing.NONE:
-        return False
-    if layer.pairing is Pairing.UNKNOWN:
-        return True
-    return any(
-        init is not None and init.category == "unknown" for init in (layer.weight, layer.bias)
-    ) or (layer.use_bias is None and layer.bias is not None)
+    return undecided(layer, strict_normalized=strict_normalized)
 
 
 def reason_of(layer: LayerFacts) -> str:
@@ -156,10 +145,12 @@ def reason_of(layer: LayerFacts) -> str:
     return layer.reason or UnknownReason.VALUE_ESCAPES.value
 
 
-def undecided_reasons(layers: Sequence[LayerFacts], reported: set[int]) -> dict[str, int]:
+def undecided_reasons(
+    layers: Sequence[LayerFacts], reported: set[int], strict_normalized: bool = False
+) -> dict[str, int]:
     counts: dict[str, int] = {}
     for layer in layers:
-        if id(layer) in reported or not is_undecided(layer):
+        if id(layer) in reported or not is_undecided(layer, strict_normalized):
             continue
         reason = reason_of(layer)
         counts[reason] = counts.get(reason, 0) + 1

@@ -156,9 +156,9 @@ def _analysed(
     layers = tuple(facts.layers)
     violations = _source_violations(facts.layers, options, enabled)
     reported = {id(v.layer) for v in violations}
-    reasons = undecided_reasons(layers, reported)
+    reasons = undecided_reasons(layers, reported, options.strict_normalized)
     if not violations:
-        unknowns = _unknown_layers(document, module, layers, reported) if options.list_unknown else ()
+        unknowns = _unknown_layers(document, module, layers, reported, options.strict_normalized) if options.list_unknown else ()
         return Outcome((), unknown=facts.unknown, layers=layers, unknowns=unknowns, reasons=reasons)
     # The fix is written for the file's Keras: the module KaimingNormal comes from, or, for a
     # file with both Keras 2 and Keras 3 imports, the string every Keras knows.
@@ -212,7 +212,7 @@ def _analysed(
                 findings, fixed_text, after.unknown, after.layers, after.unknowns, after.reasons
             )
     findings = tuple(sorted((f for _, f in kept), key=_order))
-    unknowns = _unknown_layers(document, module, layers, reported) if options.list_unknown else ()
+    unknowns = _unknown_layers(document, module, layers, reported, options.strict_normalized) if options.list_unknown else ()
     return Outcome(findings, fixed_text, facts.unknown, layers, unknowns, reasons)
 
 
@@ -453,13 +453,19 @@ def _with_origins(finding: Finding, violation: Violation, path: str) -> Finding:
 
 
 def _unknown_layers(
-    document: Document, module: cst.Module, layers: Sequence[LayerFacts], reported: set[int]
+    document: Document,
+    module: cst.Module,
+    layers: Sequence[LayerFacts],
+    reported: set[int],
+    strict_normalized: bool,
 ) -> tuple[UnknownLayer, ...]:
     """Each undecided kernel layer nothing reports, placed, with its reason."""
     chosen = [
         layer
         for layer in layers
-        if id(layer) not in reported and isinstance(layer.ref, SourceRef) and is_undecided(layer)
+        if id(layer) not in reported
+        and isinstance(layer.ref, SourceRef)
+        and is_undecided(layer, strict_normalized)
     ]
     if not chosen:
         return ()
