@@ -25,6 +25,7 @@ class Settings:
     options: LintOptions | None
     source: str | None  # the pyproject.toml read, if any
     error: str | None = None
+    project_root: str | None = None  # the ``project-root`` key (absolute), if set
 
 
 def options_from(config: Config) -> LintOptions:
@@ -46,7 +47,9 @@ def settings_for(directory: str) -> Settings:
         config = load_config(start=directory)
     except ConfigError as error:
         return Settings(options=None, source=None, error=" ".join(str(error).split()))
-    return Settings(options=options_from(config), source=config.source)
+    return Settings(
+        options=options_from(config), source=config.source, project_root=config.project_root
+    )
 
 
 class SettingsCache:

@@ -4,6 +4,12 @@ Every check goes through ``kaiming_lint.pipeline``, so the editor sees exactly w
 line reports and gets exactly the edits ``--fix`` writes. A text document is linted on open and
 save at once, and after edits once they pause for ``debounce`` seconds; a notebook (LSP notebook
 document sync) is linted as one program of its code cells, as the CLI lints an ``.ipynb``.
+
+A file's findings are judged project-wide, as the CLI judges them (``kaiming_lint.lsp.projects``):
+with the open buffers of the same project in place of the files on disk. When a lint rebuilt
+the project's view (a buffer, the open documents or a file on disk changed), the other open
+documents of that project are linted again and re-published when their diagnostics changed.
+The call sites that decided a finding go into ``relatedInformation`` when the client supports it.
 """
 
 from __future__ import annotations
@@ -17,20 +23,23 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
+from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from kaiming_lint import __version__
 from kaiming_lint.document_settings import SettingsCache
 from kaiming_lint.lsp import actions, edits, notebooks
 from kaiming_lint.lsp.links import rule_url
+from kaiming_lint.lsp.projects import Member, ProjectKey, Projects, key_for
 from kaiming_lint.lsp.snapshot import Snapshot
 from kaiming_lint.pipeline import Finding
+from kaiming_lint.results import Related
 
 SOURCE = "kaiming-lint"
 UNREADABLE = "KAI900"
 FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 PYPROJECT_GLOB = "**/pyproject.toml"
+SOURCE_GLOBS = ("**/*.py", "**/*.ipynb")  # the modules a project-wide view is built from
 _log = logging.getLogger(__name__)
 
 
@@ -55,6 +64,8 @@ class KaimingLintServer(LanguageServer):
         self.settings = SettingsCache()
         self.snapshots: dict[str, Snapshot] = {}
         self.published: dict[str, set[str]] = {}  # target URI -> document URIs given diagnostics
+        self.sent: dict[str, dict[str, list[types.Diagnostic]]] = {}  # target -> last published
+        self.projects = Projects()
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.reported_errors: set[str] = set()
 
@@ -75,6 +86,7 @@ class KaimingLintServer(LanguageServer):
         fresh = self._unlinted(target)
         if fresh is None:
             return None
+        self._attach_project(fresh)
         cached = self.snapshots.get(target)
         if cached is not None and cached.state == fresh.state:
             return cached
@@ -91,6 +103,32 @@ class KaimingLintServer(LanguageServer):
             return None
         name = _name(document.uri)
         return Snapshot(target, name, {target: document.source}, self.settings.for_path(name))
+
+    def _attach_project(self, snapshot: Snapshot) -> None:
+        """Give ``snapshot`` its project's view, built with the open buffers of that project."""
+        key = self._key_of(snapshot)
+        if key is None:
+            return
+        members = []
+        for target in self.open_targets():
+            other = snapshot if target == snapshot.uri else self._unlinted(target)
+            if other is not None and self._key_of(other) == key:
+                members.append(
+                    Member(os.path.abspath(other.name), other.data, other.program is not None)
+                )
+        try:
+            view, generation = self.projects.view(key, members)
+        except Exception:  # the document alone is still checked exactly
+            _log.exception("the project view of %s failed; linting it alone", snapshot.uri)
+            return
+        snapshot.project_key, snapshot.project, snapshot.generation = key, view, generation
+
+    @staticmethod
+    def _key_of(snapshot: Snapshot) -> ProjectKey | None:
+        options = snapshot.settings.options
+        if options is None:
+            return None
+        return key_for(snapshot.uri, snapshot.name, options, snapshot.settings.project_root)
 
     def _notebook_snapshot(self, notebook: types.NotebookDocument) -> Snapshot | None:
         cells = []
@@ -110,8 +148,12 @@ class KaimingLintServer(LanguageServer):
 
     # Diagnostics --------------------------------------------------------------------------
 
-    def publish(self, target: str) -> None:
-        """Lint ``target`` now and publish its diagnostics (clearing documents now clean)."""
+    def publish(self, target: str, others: bool = True, only_changed: bool = False) -> None:
+        """Lint ``target`` now and publish its diagnostics (clearing documents now clean).
+
+        ``others``: when this lint rebuilt the project's view, re-lint the project's other open
+        targets too. ``only_changed``: publish only diagnostics that differ from the last sent.
+        """
         self.timers.pop(target, None)
         try:
             snapshot = self.current(target)
@@ -131,6 +173,12 @@ class KaimingLintServer(LanguageServer):
         by_document: dict[str, list[types.Diagnostic]] = {uri: [] for uri in snapshot.texts}
         for uri, finding, _ in snapshot.findings:
             by_document[uri].append(self.diagnostic(snapshot.texts[uri], finding))
+        if not (only_changed and self.sent.get(target) == by_document):
+            self._send(target, by_document)
+        if others and snapshot.project_key is not None:
+            self.refresh(snapshot.project_key, snapshot.generation, exclude=target)
+
+    def _send(self, target: str, by_document: dict[str, list[types.Diagnostic]]) -> None:
         previous = self.published.get(target, set())
         for uri in previous - set(by_document):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
@@ -141,14 +189,45 @@ class KaimingLintServer(LanguageServer):
                 types.PublishDiagnosticsParams(uri, diagnostics, version)
             )
         self.published[target] = set(by_document)
+        self.sent[target] = by_document
+
+    def refresh(self, key: ProjectKey, generation: int | None, exclude: str | None = None) -> None:
+        """Re-lint the open targets of ``key``'s project that were linted with another view than
+        ``generation`` (None: any), publishing the diagnostics that changed. Targets with a lint
+        already scheduled are left to it."""
+        for target in self.open_targets():
+            cached = self.snapshots.get(target)
+            if target == exclude or target in self.timers or cached is None:
+                continue
+            if cached.project_key == key and cached.generation != generation:
+                self.publish(target, others=False, only_changed=True)
+
+    def files_changed(self, paths: Sequence[str]) -> None:
+        """Modules changed on disk: lint the open targets of the projects they belong to."""
+        self.projects.disk_changed()
+        for target in self.open_targets():
+            cached = self.snapshots.get(target)
+            if cached is None or cached.project_key is None:
+                continue
+            root = cached.project_key.root
+            if any(p == root or p.startswith(root.rstrip(os.sep) + os.sep) for p in paths):
+                self.schedule(target)
 
     def clear(self, target: str) -> None:
         timer = self.timers.pop(target, None)
         if timer is not None:
             timer.cancel()
         self.snapshots.pop(target, None)
+        self.sent.pop(target, None)
         for uri in self.published.pop(target, set()):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+
+    def closed(self, target: str) -> None:
+        """A target was closed: its buffer no longer stands for its file in its project."""
+        snapshot = self.snapshots.get(target)
+        self.clear(target)
+        if snapshot is not None and snapshot.project_key is not None:
+            self.refresh(snapshot.project_key, None)
 
     def schedule(self, target: str) -> None:
         """Lint ``target`` once edits pause for ``debounce`` seconds."""
@@ -171,7 +250,41 @@ class KaimingLintServer(LanguageServer):
             code_description=types.CodeDescription(href=rule_url(finding.code)),
             source=SOURCE,
             data={"name": finding.name, "fixable": finding.fixable},
+            related_information=self.related_information(finding),
         )
+
+    def related_information(
+        self, finding: Finding
+    ) -> list[types.DiagnosticRelatedInformation] | None:
+        """The call sites and definitions that decided a finding, for clients that show them."""
+        if not finding.related or not self._supports_related():
+            return None
+        return [
+            types.DiagnosticRelatedInformation(self.location(r), r.message) for r in finding.related
+        ]
+
+    def _supports_related(self) -> bool:
+        text_document = self.client_capabilities.text_document
+        publish = text_document.publish_diagnostics if text_document else None
+        return bool(publish and publish.related_information)
+
+    def location(self, related: Related) -> types.Location:
+        """Where a related place is: its cell when its notebook is open, else its file."""
+        path = os.path.join(os.getcwd(), related.path)  # relative paths are the server's cwd's
+        uri = from_fs_path(path) or path
+        line, column = related.line, related.column
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        cell, cell_line = related.cell, related.cell_line
+        if notebook is not None and cell and cell_line and cell <= len(notebook.cells):
+            # the column is the .ipynb file's: in the cell, the line's start is what is known
+            uri, line, column = notebook.cells[cell - 1].document, cell_line, 1
+        document = self.text_document(uri)
+        text = document.source if document is not None else _read(path)
+        position = (max(line - 1, 0), max(column - 1, 0))
+        if text is None:
+            start = types.Position(*position)
+            return types.Location(uri, types.Range(start, start))
+        return types.Location(uri, self.client_range(text, position, position))
 
     def client_range(self, text: str, start: edits.Position, end: edits.Position) -> types.Range:
         split = _lines(text)
@@ -194,9 +307,9 @@ class KaimingLintServer(LanguageServer):
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         snapshot = self.current(self.target_of(uri))
-        if snapshot is None or snapshot.settings.options is None:
+        if snapshot is None or snapshot.options is None:
             return []
-        options = snapshot.settings.options
+        options = snapshot.options
         wanted = _kinds(params.context.only)
         first, last = params.range.start.line, max(params.range.start.line, params.range.end.line)
         here = [
@@ -247,6 +360,7 @@ class KaimingLintServer(LanguageServer):
         """A pyproject.toml changed: read settings again and re-lint every open target."""
         self.settings.clear()
         self.reported_errors.clear()
+        self.projects.disk_changed()  # the project's root or kind may have changed too
         for target in self.open_targets():
             self.publish(target)
 
@@ -270,7 +384,10 @@ class KaimingLintServer(LanguageServer):
             id="kaiming-lint-pyproject",
             method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
             register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[types.FileSystemWatcher(glob_pattern=PYPROJECT_GLOB)]
+                watchers=[
+                    types.FileSystemWatcher(glob_pattern=glob)
+                    for glob in (PYPROJECT_GLOB, *SOURCE_GLOBS)
+                ]
             ),
         )
         try:
@@ -283,6 +400,14 @@ class KaimingLintServer(LanguageServer):
 def _lines(text: str) -> tuple[str, ...]:
     """The LSP lines of a text (cached: every diagnostic of a document converts against them)."""
     return tuple(edits.lines(text))
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read()
+    except OSError:
+        return None
 
 
 def _kinds(only: Sequence[str] | None) -> Callable[[str], bool]:
@@ -319,11 +444,12 @@ def build_server(debounce: float = 0.15) -> KaimingLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: KaimingLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.projects.disk_changed()
         ls.publish(ls.target_of(params.text_document.uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KaimingLintServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.clear(params.text_document.uri)
+        ls.closed(params.text_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_open(ls: KaimingLintServer, params: types.DidOpenNotebookDocumentParams) -> None:
@@ -337,11 +463,12 @@ def build_server(debounce: float = 0.15) -> KaimingLintServer:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def notebook_save(ls: KaimingLintServer, params: types.DidSaveNotebookDocumentParams) -> None:
+        ls.projects.disk_changed()
         ls.publish(params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: KaimingLintServer, params: types.DidCloseNotebookDocumentParams) -> None:
-        ls.clear(params.notebook_document.uri)
+        ls.closed(params.notebook_document.uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -357,8 +484,11 @@ def build_server(debounce: float = 0.15) -> KaimingLintServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched_files(ls: KaimingLintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(os.path.basename(_name(c.uri)) == "pyproject.toml" for c in params.changes):
+        paths = [os.path.abspath(_name(c.uri)) for c in params.changes]
+        if any(os.path.basename(p) == "pyproject.toml" for p in paths):
             ls.config_changed()
+        elif any(p.endswith((".py", ".ipynb")) for p in paths):
+            ls.files_changed(paths)
 
     return server
 

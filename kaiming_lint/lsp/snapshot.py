@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kaiming_lint.document_settings import Settings
 from kaiming_lint.lsp import edits, notebooks
-from kaiming_lint.pipeline import Document, Finding, check
+from kaiming_lint.lsp.projects import ProjectKey
+from kaiming_lint.pipeline import Document, Finding, LintOptions, check
 
 Key = tuple[int, int, str]  # a finding's line, column and code in the checked text
 
@@ -24,6 +25,9 @@ class Snapshot:
     texts: dict[str, str]  # the text of every document in the target, by URI, in order
     settings: Settings
     program: notebooks.Program | None = None  # set for notebooks
+    project_key: ProjectKey | None = None  # the project it is linted with, if any
+    project: object = None  # that project's ProjectView
+    generation: int = 0  # the view's generation (a rebuilt view is a new state)
     # (document URI, finding in that document, the same finding in the checked text)
     findings: list[tuple[str, Finding, Finding]] = field(default_factory=list)
 
@@ -31,7 +35,27 @@ class Snapshot:
     def state(self) -> tuple[object, ...]:
         """Everything the findings depend on (cell order and kinds included)."""
         cells = self.program.cells if self.program is not None else None
-        return (self.name, self.settings, tuple(self.texts.items()), cells)
+        return (
+            self.name,
+            self.settings,
+            tuple(self.texts.items()),
+            cells,
+            self.project_key,
+            self.generation,
+        )
+
+    @property
+    def data(self) -> bytes:
+        """The target as a file's bytes: the document's text, or the notebook as ``.ipynb``."""
+        return self.program.raw if self.program is not None else self.texts[self.uri].encode()
+
+    @property
+    def options(self) -> LintOptions | None:
+        """The settings' options, with the project-wide view when there is one."""
+        options = self.settings.options
+        if options is None or self.project is None:
+            return options
+        return replace(options, project=self.project)
 
     @property
     def python(self) -> str:
@@ -43,7 +67,7 @@ class Snapshot:
 
     def lint(self) -> None:
         """Fill ``findings`` (nothing when the configuration is unusable)."""
-        options = self.settings.options
+        options = self.options
         if options is None:
             return
         outcome = check(self.document(), options)
