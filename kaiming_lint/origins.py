@@ -165,7 +165,9 @@ def unknown_layer(path: str, layer: LayerFacts, span: CodeRange) -> UnknownLayer
         unknown = next((o for o in layer.origins.all if o.reason == reason), None)
         if unknown is not None and unknown.related:
             related = unknown.related
-            detail = " (" + _calls_phrase(unknown.label, unknown.related, None) + ")"
+            places = ", ".join(where(c) for c in unknown.related[: _MANY - 1])
+            more = ", ..." if len(unknown.related) >= _MANY else ""
+            detail = f" ({unknown.label}; the calls seen: {places}{more})"
         elif unknown is not None:
             detail = f" ({unknown.label})"
     return UnknownLayer(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from kaiming_lint.summary import (
     ParamKind,
     Place,
     summarize,
+    unreadable_summary,
 )
 from kaiming_lint.terms import TDict, TExpr, TLit, TParam, TRef, TStar, TTuple, TUnknown, Term
 
@@ -197,11 +199,11 @@ def summary_of(data: bytes, path: str, module: str, is_package: bool) -> ModuleS
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return unreadable_summary(data.decode("utf-8", "replace"), module, path)
     try:
         return summarize(tree, module, path, is_package=is_package)
     except RecursionError:
-        return None
+        return unreadable_summary(data.decode("utf-8", "replace"), module, path)
 
 
 def _notebook_summary(data: bytes, path: str, module: str) -> ModuleSummary | None:
@@ -213,10 +215,27 @@ def _notebook_summary(data: bytes, path: str, module: str) -> ModuleSummary | No
         return None
     if not src.is_python:
         return None
+    python = src.python
+    broken: list[str] = []
     try:
-        tree = ast.parse(src.python)
+        tree = ast.parse(python)
     except (SyntaxError, ValueError, RecursionError):
-        return None
+        # Jupyter runs cells one by one: the cells that parse still run. Blank the others
+        # (keeping their lines) and remember what they name.
+        lines = python.splitlines(keepends=True)
+        for cell in src.cells:
+            text = src.cell_python(cell.index)
+            try:
+                ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError):
+                broken.append(text)
+                first = src.cell_start[cell.index]
+                for number in range(first - 1, first - 1 + len(text.splitlines())):
+                    lines[number] = "\n"
+        try:
+            tree = ast.parse("".join(lines))
+        except (SyntaxError, ValueError, RecursionError):
+            return unreadable_summary(python, module, path, notebook=True)
 
     def place(line: int, column: int) -> Place:
         where = src.cell_position(line)
@@ -226,9 +245,12 @@ def _notebook_summary(data: bytes, path: str, module: str) -> ModuleSummary | No
         return Place(file_line, file_column, where[0] + 1, where[1])
 
     try:
-        return summarize(tree, module, path, place_of=place, notebook=True)
+        summary = summarize(tree, module, path, place_of=place, notebook=True)
     except RecursionError:
-        return None
+        return unreadable_summary(python, module, path, notebook=True)
+    if broken:
+        summary.unreadable = unreadable_summary("".join(broken), module, path).unreadable
+    return summary
 
 
 def index(
@@ -260,6 +282,8 @@ def index(
     try:
         for path in paths:
             name, is_package = module_name(path, layout.root)
+            if path not in overrides and not _regular(path):
+                continue  # a fifo named *.py would block the read
             if path in overrides:
                 summary = summary_of(overrides[path], path, name, is_package)
                 if summary is not None:
@@ -277,6 +301,13 @@ def index(
     finally:
         cache.close()
     return modules
+
+
+def _regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _path(path: str):
@@ -314,6 +345,7 @@ class Judge:
         self.calls: dict[tuple[str, str], list[tuple[CallSite, ModuleSummary, bool]]] = {}
         self.values: dict[tuple[str, str, str], Term | None] = {}
         self.open: set[tuple[str, str]] = set()
+        self.mutated: dict[str, str] = {}  # "module.NAME" -> UnknownReason value
 
     # names
 
@@ -367,6 +399,9 @@ class Judge:
             return self._resolve(".".join([term.name, *rest[1:]]), depth + 1)
         if len(rest) > 1:
             return ("unknown", _DYNAMIC)
+        changed = self.mutated.get(f"{module_name}.{head}")
+        if changed is not None:
+            return ("unknown", changed)
         return ("constant", module_name, head, term)
 
     def exports(self, module_name: str, depth: int = 0) -> frozenset[str] | None:
@@ -425,9 +460,29 @@ class Judge:
         return None
 
     def bind_calls(self) -> None:
+        unreadable: set[str] = set()
         for module in self.modules.values():
             for name, _reason in module.escapes:
                 self.escape(name)
+            for name, reason in module.stores:
+                resolved = self.resolve(name)
+                if resolved[0] == "constant":
+                    self.mutated.setdefault(f"{resolved[1]}.{resolved[2]}", reason)
+            if module.reflective:  # globals(), eval, exec: whatever the module reaches
+                for key in module.functions:
+                    self.escaped.setdefault((module.module, key), _DYNAMIC)
+                for term in module.names.values():
+                    if isinstance(term, TRef):
+                        self.escape(term.name, _DYNAMIC)
+            unreadable |= module.unreadable
+        if unreadable:  # a file that does not parse may call anything it names
+            for module in self.modules.values():
+                for key in module.functions:
+                    if key.split(".")[-1].split("#")[0] in unreadable or (
+                        key.endswith(".__init__") and key.split(".")[-2] in unreadable
+                    ):
+                        self.escaped.setdefault((module.module, key), _OUTSIDE)
+        for module in self.modules.values():
             for call in module.calls:
                 target = self.callee(module, call)
                 if target is None:
@@ -435,21 +490,28 @@ class Judge:
                 key = (target.module.module, target.function.key)
                 self.calls.setdefault(key, []).append((call, module, target.self_bound))
 
-    def escape(self, name: str) -> None:
+    def escape(self, name: str, reason: str = _OUTSIDE) -> None:
         resolved = self.resolve(name)
+        if resolved[0] == "unknown":  # m.__dict__, m.missing: any function of m may be reached
+            found = self.module_prefix(name)
+            if found is not None:
+                resolved = ("module", found[0])
         if resolved[0] == "module":
             module = self.modules[resolved[1]]
             for key in module.functions:
                 self.escaped.setdefault((module.module, key), _DYNAMIC)
+            for constant, term in module.names.items():  # setattr(m, "ACT", ...)
+                if not isinstance(term, TRef):
+                    self.mutated.setdefault(f"{module.module}.{constant}", _DYNAMIC)
         elif resolved[0] == "def":
             module = self.modules[resolved[1]]
             key = resolved[2]
             if key in module.classes:
                 target = self.effective_init(module.module, key)
                 if target is not None:
-                    self.escaped.setdefault((target.module.module, target.function.key), _OUTSIDE)
+                    self.escaped.setdefault((target.module.module, target.function.key), reason)
             else:
-                self.escaped.setdefault((module.module, key), _OUTSIDE)
+                self.escaped.setdefault((module.module, key), reason)
         elif resolved[0] == "opaque":
             inner = self.module_prefix(resolved[1])
             if inner is not None:
@@ -525,6 +587,7 @@ class Judge:
 
     def run(self) -> None:
         self.bind_calls()
+        self._resolved.clear()  # constants found mutated resolve to unknown from here on
         self.mark_open()
         keys = [
             (m.module, f.key, p.name)
@@ -762,6 +825,12 @@ class Judge:
                 view.local_only = view.local_only | {key}
         for name in _refs_of(module):
             view.refs[name] = self.ref(name)
+        prefix = f"{module_name}."
+        view.mutated = {
+            name[len(prefix) :]: reason
+            for name, reason in self.mutated.items()
+            if name.startswith(prefix) and "." not in name[len(prefix) :]
+        }
         if module.stars:
             names: dict[str, str] = {}
             for star in module.stars:

@@ -705,6 +705,14 @@ class Resolver:
                 continue
             bindings = current.bindings.get(name)
             if bindings:
+                if (
+                    current.kind is ScopeKind.MODULE
+                    and self.context is not None
+                    and name in self.context.mutated
+                ):
+                    reason = self.context.mutated[name]
+                    self._emit(Origin(OriginKind.DEFINITION, name, (), reason))
+                    return UNKNOWN
                 return self._bindings(bindings, f"{current.ident}:{name}", depth)
             if current.kind is ScopeKind.MODULE:
                 if current.foreign_star:

@@ -14,6 +14,7 @@ value by the scope it is in.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -46,6 +47,10 @@ _REBOUND = TUnknown(UnknownReason.REBOUND_NAME.value)
 _FROM_OUTSIDE = UnknownReason.PARAMETER_FROM_OUTSIDE.value
 _DYNAMIC = UnknownReason.DYNAMIC_ATTRIBUTE.value
 _MAX_DEPTH = 20
+# Names that reach any function of a module by name, not by a call the summary can read.
+_REFLECTIVE_CALLS = frozenset({"globals", "locals", "vars", "eval", "exec", "compile", "__import__"})
+_REFLECTIVE_CHAINS = frozenset({"sys.modules"})
+_IMPORTERS = frozenset({"importlib.import_module", "builtins.__import__", "importlib.__import__"})
 
 
 class ParamKind(str, Enum):
@@ -71,6 +76,7 @@ class FunctionSummary:
     parent: str | None = None  # the enclosing function's key, for a nested function
     # Parameters the body rebinds or changes in place: name -> UnknownReason value.
     changed: dict[str, str] = field(default_factory=dict)
+    classmethod: bool = False
 
 
 @dataclass
@@ -119,6 +125,12 @@ class ModuleSummary:
     stars: tuple[str, ...]  # absolute modules star-imported at module level
     init_uses: list[tuple[str, int]]  # (absolute name, uses) of initializer arguments
     notebook: bool = False
+    # Absolute names assigned or changed in place from here (``m.ACT = ...``, ``CFG[k] = ...``).
+    stores: list[tuple[str, str]] = field(default_factory=list)
+    # globals(), eval, exec, sys.modules...: any name this module can reach may be called.
+    reflective: bool = False
+    # Identifiers of the parts that could not be parsed (their calls cannot be read).
+    unreadable: frozenset[str] = frozenset()
 
 
 # --- scopes ----------------------------------------------------------------------------------
@@ -164,6 +176,8 @@ class _Summarizer:
         self.cache: dict[tuple[int, str], Term] = {}
         self.module_scope = _Scope("module", None, None)
         self.name_lines: dict[str, int] = {}
+        self.stores: list[tuple[str, str]] = []
+        self.reflective = False
 
     # keys, as resolve.py gives them
 
@@ -225,6 +239,7 @@ class _Summarizer:
                 tuple(params),
                 class_key=scope.key if method else None,
                 parent=scope.key if scope.kind == "function" else None,
+                classmethod=any(_last(d) == "classmethod" for d in stmt.decorator_list),
             )
             if stmt.decorator_list:
                 self.escapes.append((f"{self.module}.{key}", _FROM_OUTSIDE))
@@ -370,6 +385,53 @@ class _Summarizer:
                 return TRef(f"{self.module}.{name}")  # the judge looks in the star imports
             current = current.parent
         return TRef(f"builtins.{name}")
+
+    def candidates(self, expr: ast.expr, scope: _Scope) -> list[str]:
+        """Every absolute name an ambiguous name or attribute chain may stand for: each of the
+        imports and definitions binding its root, and what a project star import may bind."""
+        parts: list[str] = []
+        node = expr
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return []
+        suffix = "".join(f".{p}" for p in reversed(parts))
+        current: _Scope | None = scope
+        while current is not None:
+            if current.kind == "class" and current is not scope:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(node.id)
+            if bindings or (current.kind == "module" and current.module_star):
+                found = []
+                for binding in bindings or ():
+                    if binding.kind == "import":
+                        found.append(binding.target + suffix)
+                    elif binding.kind == "def":
+                        found.append(f"{self.module}.{binding.target}{suffix}")
+                if current.kind == "module":
+                    found.extend(f"{star}.{node.id}{suffix}" for star in self.stars)
+                return [symbols.canonical(name) for name in found]
+            current = current.parent
+        return []
+
+    def star_variants(self, expr: ast.expr, scope: _Scope) -> list[str]:
+        """What a module-level name may be instead, when a project star import can rebind it."""
+        stars = [star for star in self.stars if not _outside(star)]
+        if not stars:
+            return []
+        chain = _chain(expr)
+        if chain is None:
+            return []
+        root, _, rest = chain.partition(".")
+        current: _Scope | None = scope
+        while current is not None and root not in current.bindings:
+            current = current.parent
+        if current is None or current.kind != "module":
+            return []
+        suffix = f".{rest}" if rest else ""
+        return [f"{star}.{root}{suffix}" for star in stars]
 
     def of_bindings(self, name: str, bindings: list[_Binding], scope: _Scope, depth: int) -> Term:
         key = (id(scope), name)
@@ -551,11 +613,28 @@ class _Summarizer:
             if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
                 chain = _chain(node)
                 if chain is not None:
+                    self.class_object_use(node, where)
                     if not callee:
                         term = self.term(node, where)
                         if isinstance(term, TRef) and not _outside(term.name):
                             reason = _DYNAMIC if _is_module_like(node) else _FROM_OUTSIDE
                             self.escapes.append((term.name, reason))
+                            for name in self.star_variants(node, where):
+                                self.escapes.append((name, _FROM_OUTSIDE))
+                        elif isinstance(term, TUnknown):
+                            for name in self.candidates(node, where):
+                                if not _outside(name):
+                                    self.escapes.append((name, _FROM_OUTSIDE))
+                        if chain in _REFLECTIVE_CHAINS:
+                            self.reflective = True
+                    continue
+            if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(
+                node.ctx, (ast.Store, ast.Del)
+            ):
+                self.store(node, where)
+                if _chain(node.value) is not None:  # m.ACT = v does not pass m anywhere
+                    if isinstance(node, ast.Subscript):
+                        stack.append((node.slice, where, in_loop, False))
                     continue
             for child in ast.iter_child_nodes(node):
                 stack.append((child, where, in_loop, False))
@@ -571,9 +650,74 @@ class _Summarizer:
             and not func.value.args
         )
 
+    def class_object_use(self, node: ast.expr, scope: _Scope) -> None:
+        """``cls``, ``type(self)``, ``self.__class__`` in a method: the class may be built
+        with any arguments from inside, so its constructor's parameters are not the calls'."""
+        method = _enclosing(scope, "function")
+        if method is None or method.class_key is None:
+            return
+        first = next(
+            (n for n, bs in method.bindings.items() if any(b.kind == "param" for b in bs)), None
+        )
+        function = self.functions.get(method.key or "")
+        first = function.params[0].name if function is not None and function.params else first
+        if isinstance(node, ast.Attribute) and node.attr == "__class__":
+            self.escapes.append((f"{self.module}.{method.class_key}", _FROM_OUTSIDE))
+        elif isinstance(node, ast.Name) and node.id == first and function is not None:
+            if function.classmethod:
+                self.escapes.append((f"{self.module}.{method.class_key}", _FROM_OUTSIDE))
+
+    def store(self, node: ast.Attribute | ast.Subscript, scope: _Scope) -> None:
+        """``m.NAME = v``, ``CFG[k] = v``, ``del CFG[k]``: that value is not its binding's."""
+        target = node.value
+        if isinstance(node, ast.Attribute):
+            term = self.term(node, scope)
+            reason = UnknownReason.REBOUND_NAME.value
+        else:
+            term = self.term(target, scope)
+            reason = _DYNAMIC
+        if isinstance(term, TRef) and not _outside(term.name):
+            self.stores.append((term.name, reason))
+
     def record_call(self, node: ast.Call, scope: _Scope, in_loop: bool) -> None:
         caller = _function_key(scope)
         super_of = None
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _REFLECTIVE_CALLS:
+            namespace = func.id in ("globals", "locals", "vars")
+            if self.lookup(func.id, scope) == TRef(f"builtins.{func.id}") and not (
+                namespace and (node.args or node.keywords)
+            ):
+                self.reflective = True
+        if (
+            isinstance(func, ast.Call)
+            and isinstance(func.func, ast.Name)
+            and func.func.id == "type"
+            and func.args
+        ):
+            method = _enclosing(scope, "function")
+            if method is not None and method.class_key is not None:
+                self.escapes.append((f"{self.module}.{method.class_key}", _FROM_OUTSIDE))
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _MUTATING_METHODS
+            and isinstance(mutated := self.term(func.value, scope), TRef)
+            and not _outside(mutated.name)
+        ):
+            self.stores.append((mutated.name, _DYNAMIC))  # CFG.update(...) from anywhere
+        if isinstance(func, (ast.Name, ast.Attribute)) and not self.is_super_init(func):
+            called = self.term(func, scope)
+            if isinstance(called, TRef) and called.name in _IMPORTERS:
+                argument = node.args[0] if node.args else None
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    self.escapes.append((argument.value, _DYNAMIC))
+                else:
+                    self.reflective = True
+            elif isinstance(called, TUnknown):
+                for name in self.candidates(func, scope):
+                    if not _outside(name):
+                        self.record_call_to(node, scope, in_loop, TRef(name))
+                return
         if self.is_super_init(node.func):
             method = _enclosing(scope, "function")
             if method is None or method.class_key is None:
@@ -585,6 +729,19 @@ class _Summarizer:
             if not isinstance(callee, TRef) or _outside(callee.name):
                 self.record_init_uses(node, scope, in_loop)
                 return
+        self.record_call_to(node, scope, in_loop, callee, super_of)
+        for name in self.star_variants(node.func, scope):
+            self.record_call_to(node, scope, in_loop, TRef(name))  # a star import may rebind it
+
+    def record_call_to(
+        self,
+        node: ast.Call,
+        scope: _Scope,
+        in_loop: bool,
+        callee: Term,
+        super_of: str | None = None,
+    ) -> None:
+        caller = _function_key(scope)
         args: list[Term] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -704,6 +861,28 @@ def _plain_place(line: int, column: int) -> Place:
     return Place(line, column)
 
 
+def unreadable_summary(text: str, module: str, path: str, *, notebook: bool = False) -> ModuleSummary:
+    """The summary of a file (or cells) that does not parse: no calls can be read, so every
+    function of the project it may name is taken to be called from outside."""
+    return ModuleSummary(
+        module=module,
+        path=path,
+        is_package=False,
+        names={},
+        name_lines={},
+        functions={},
+        classes={},
+        calls=[],
+        escapes=[],
+        all_names=None,
+        all_dynamic=True,
+        stars=(),
+        init_uses=[],
+        notebook=notebook,
+        unreadable=frozenset(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)),
+    )
+
+
 def summarize(
     tree: ast.Module,
     module: str,
@@ -747,4 +926,6 @@ def summarize(
         stars=tuple(summarizer.stars),
         init_uses=summarizer.init_uses,
         notebook=notebook,
+        stores=summarizer.stores,
+        reflective=summarizer.reflective,
     )

@@ -76,8 +76,15 @@ def keys(findings) -> set[tuple[str, int, str]]:
     return {(f["path"], f["line"], f["code"]) for f in findings}
 
 
+PENDING = "not followed yet: a layer returned to callers in another module (README)"
+
+
+def _pending(when: bool) -> list:
+    return [pytest.mark.xfail(strict=True, reason=PENDING)] if when else []
+
+
 def expectation_param(expectation: Expectation):
-    return pytest.param(expectation, id=str(expectation))
+    return pytest.param(expectation, id=str(expectation), marks=_pending(expectation.pending))
 
 
 # --- the corpus itself -----------------------------------------------------------------------
@@ -188,7 +195,13 @@ def test_project_wide_finding_is_reported(expectation):
     assert finding["fixable"] is expectation.fixable, finding
 
 
-@pytest.mark.parametrize("name", PROJECTS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, id=n, marks=_pending(any(e.pending for e in load(n).expectations)))
+        for n in PROJECTS
+    ],
+)
 def test_project_findings_are_exact(name):
     project = load(name)
     assert keys(project_findings(name)) == {e.key for e in project.expectations}
@@ -200,7 +213,8 @@ def _file_params():
         for path in project.files:
             if not _KERNEL_CALL.search((project.root / path).read_text(encoding="utf-8")):
                 continue  # no layer in it: nothing a caller could change
-            yield pytest.param(name, path, id=f"{name}:{path}")
+            pending = any(e.pending and e.path == path for e in project.expectations)
+            yield pytest.param(name, path, id=f"{name}:{path}", marks=_pending(pending))
 
 
 @pytest.mark.parametrize(("name", "path"), list(_file_params()))
