@@ -115,19 +115,20 @@ def project_fix_blocker(violation: Violation, origins: LayerOrigins, path: str) 
         chosen = chosen or _decided(origins.weight)
         definition = next((o for o in chosen if o.kind is OriginKind.DEFINITION), None)
         if definition is not None:
-            return f"the shared object is defined in another module ({where(definition.related[0])})"
+            return (
+                f"the shared object is defined in another module ({where(definition.related[0])})"
+            )
     # A value imported from another module is replaced at the layer call, which is right;
     # a value from the callers would have to change at every call.
     calls = [o for o in chosen if o.kind is OriginKind.CALLS]
     if not calls:
         return None
     origin = calls[0]
-    if origin.kind is OriginKind.CALLS:
-        places = ", ".join(where(c) for c in origin.related[:3])
-        more = "" if len(origin.related) <= 3 else ", ..."
-        if origin.default is not None:
-            return f"the {what} is the default of parameter {origin.label!r}; change it there"
-        return f"the {what} comes from the calls at {places}{more}; change it there"
+    if origin.default is not None:
+        return f"the {what} is the default of parameter {origin.label!r}; change it there"
+    places = ", ".join(where(c) for c in origin.related[:3])
+    more = "" if len(origin.related) <= 3 else ", ..."
+    return f"the {what} comes from the calls at {places}{more}; change it there"
 
 
 def is_undecided(layer: LayerFacts, strict_normalized: bool = False) -> bool:

@@ -31,9 +31,9 @@ from kaiming_lint.origins import (
     unknown_layer,
 )
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
-from kaiming_lint.project_view import LayerOrigins, ModuleView
 from kaiming_lint.parsing import parse, syntax_problem
 from kaiming_lint.positions import positions as node_positions
+from kaiming_lint.project_view import LayerOrigins, ModuleView
 from kaiming_lint.results import (
     UNREADABLE,
     Finding,
@@ -158,7 +158,11 @@ def _analysed(
     reported = {id(v.layer) for v in violations}
     reasons = undecided_reasons(layers, reported, options.strict_normalized)
     if not violations:
-        unknowns = _unknown_layers(document, module, layers, reported, options.strict_normalized) if options.list_unknown else ()
+        unknowns = (
+            _unknown_layers(document, module, layers, reported, options.strict_normalized)
+            if options.list_unknown
+            else ()
+        )
         return Outcome((), unknown=facts.unknown, layers=layers, unknowns=unknowns, reasons=reasons)
     # The fix is written for the file's Keras: the module KaimingNormal comes from, or, for a
     # file with both Keras 2 and Keras 3 imports, the string every Keras knows.
@@ -212,7 +216,11 @@ def _analysed(
                 findings, fixed_text, after.unknown, after.layers, after.unknowns, after.reasons
             )
     findings = tuple(sorted((f for _, f in kept), key=_order))
-    unknowns = _unknown_layers(document, module, layers, reported, options.strict_normalized) if options.list_unknown else ()
+    unknowns = (
+        _unknown_layers(document, module, layers, reported, options.strict_normalized)
+        if options.list_unknown
+        else ()
+    )
     return Outcome(findings, fixed_text, facts.unknown, layers, unknowns, reasons)
 
 
@@ -449,7 +457,6 @@ def _with_origins(finding: Finding, violation: Violation, path: str) -> Finding:
     if reason is not None and finding.fixable:
         finding = _not_fixable(finding, reason)
     return finding
-
 
 
 def _unknown_layers(

@@ -21,11 +21,13 @@ linted module, plain data sent to the worker processes with the options.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import stat
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from kaiming_lint import knowledge, symbols
 from kaiming_lint.project_view import ModuleView, ParamValue, RefKind, RefValue
@@ -40,7 +42,7 @@ from kaiming_lint.summary import (
     summarize,
     unreadable_summary,
 )
-from kaiming_lint.terms import TDict, TExpr, TLit, TParam, TRef, TStar, TTuple, TUnknown, Term
+from kaiming_lint.terms import TDict, Term, TExpr, TLit, TParam, TRef, TStar, TTuple, TUnknown
 
 __all__ = ["ProjectView", "build_view", "find_root"]
 
@@ -58,6 +60,11 @@ _ARGUMENT = UnknownReason.UNKNOWN_ARGUMENT.value
 _DYNAMIC = UnknownReason.DYNAMIC_ATTRIBUTE.value
 _BUDGET = UnknownReason.BUDGET.value
 _MAX_RESOLVE = 40
+
+
+# What an absolute name is: ("keras", name) | ("module", m) | ("def", m, key) |
+# ("constant", m, name, term) | ("opaque", name) | ("outside", name) | ("unknown", reason).
+Resolved = tuple[Any, ...]
 
 
 @dataclass
@@ -291,7 +298,9 @@ def index(
                 continue
             try:
                 summary = cache.get(
-                    _path(path), name, lambda data, p=path, n=name, k=is_package: summary_of(data, p, n, k)
+                    _path(path),
+                    name,
+                    functools.partial(_summary_from, path=path, name=name, package=is_package),
                 )
             except OSError:
                 continue
@@ -310,9 +319,11 @@ def _regular(path: str) -> bool:
         return False
 
 
-def _path(path: str):
-    from pathlib import Path
+def _summary_from(data: bytes, *, path: str, name: str, package: bool) -> ModuleSummary | None:
+    return summary_of(data, path, name, package)
 
+
+def _path(path: str) -> Path:
     return Path(path)
 
 
@@ -339,7 +350,7 @@ class Judge:
         self.modules = modules
         self.cwd = cwd
         self.library = library if public_api is PublicApi.AUTO else public_api is PublicApi.OPEN
-        self._resolved: dict[str, tuple] = {}
+        self._resolved: dict[str, Resolved] = {}
         self._exports: dict[str, frozenset[str] | None] = {}
         self.escaped: dict[tuple[str, str], str] = {}
         self.calls: dict[tuple[str, str], list[tuple[CallSite, ModuleSummary, bool]]] = {}
@@ -357,7 +368,7 @@ class Judge:
                 return candidate, parts[cut:]
         return None
 
-    def resolve(self, name: str, depth: int = 0) -> tuple:
+    def resolve(self, name: str, depth: int = 0) -> Resolved:
         """What an absolute name is: ("keras", name) | ("module", m) | ("def", m, key) |
         ("constant", m, name, term) | ("outside", name) | ("unknown", reason)."""
         if depth == 0 and name in self._resolved:
@@ -367,7 +378,7 @@ class Judge:
             self._resolved[name] = result
         return result
 
-    def _resolve(self, name: str, depth: int) -> tuple:
+    def _resolve(self, name: str, depth: int) -> Resolved:
         if depth > _MAX_RESOLVE:
             return ("unknown", _BUDGET)
         if symbols.classify(name) is not None:
@@ -487,8 +498,8 @@ class Judge:
                 target = self.callee(module, call)
                 if target is None:
                     continue
-                key = (target.module.module, target.function.key)
-                self.calls.setdefault(key, []).append((call, module, target.self_bound))
+                bound = (target.module.module, target.function.key)
+                self.calls.setdefault(bound, []).append((call, module, target.self_bound))
 
     def escape(self, name: str, reason: str = _OUTSIDE) -> None:
         resolved = self.resolve(name)
@@ -566,9 +577,11 @@ class Judge:
             if in_package and not private:
                 for key, function in module.functions.items():
                     top = key.split(".")[0].split("#")[0]
-                    if function.parent is None and not top.startswith("_"):
-                        if function.class_key is None or not function.class_key.startswith("_"):
-                            self.open.add((module.module, key))
+                    public_class = function.class_key is None or not function.class_key.startswith(
+                        "_"
+                    )
+                    if function.parent is None and not top.startswith("_") and public_class:
+                        self.open.add((module.module, key))
             names: list[str] = list(module.all_names or ())
             if module.is_package:
                 names.extend(n for n in module.names if not n.startswith("_"))
@@ -579,9 +592,9 @@ class Judge:
                 if resolved[0] == "def":
                     target = self.modules[resolved[1]]
                     for key in target.functions:
-                        if key == resolved[2] or key.startswith(resolved[2] + "."):
-                            if target.functions[key].parent is None:
-                                self.open.add((target.module, key))
+                        inside = key == resolved[2] or key.startswith(resolved[2] + ".")
+                        if inside and target.functions[key].parent is None:
+                            self.open.add((target.module, key))
 
     # parameter values
 
@@ -622,7 +635,10 @@ class Judge:
                     self.values[key] = TUnknown(_BUDGET)
 
     def join(
-        self, module: ModuleSummary, function: FunctionSummary, calls: list
+        self,
+        module: ModuleSummary,
+        function: FunctionSummary,
+        calls: list[tuple[CallSite, ModuleSummary, bool]],
     ) -> dict[str, Term | None]:
         result: dict[str, Term | None] = {}
         for call, caller_module, self_bound in calls:
@@ -702,13 +718,17 @@ class Judge:
             if param.kind is ParamKind.VAR_POSITIONAL:
                 values[param.name] = unknown_positional or TTuple(tuple(extra_positional))  # type: ignore[arg-type]
             elif param.kind is ParamKind.VAR_KEYWORD:
-                values[param.name] = unknown_keywords or TDict(tuple(sorted(extra_keywords.items())))  # type: ignore[arg-type]
+                values[param.name] = unknown_keywords or TDict(
+                    tuple(sorted(extra_keywords.items()))  # type: ignore[arg-type]
+                )
             elif param.kind is ParamKind.POSITIONAL and unknown_positional is not None:
                 values[param.name] = unknown_positional
             elif unknown_keywords is not None:
                 values[param.name] = unknown_keywords
             elif param.default is not None:
-                values[param.name] = self.value(param.default, module, function.parent, default=True)
+                values[param.name] = self.value(
+                    param.default, module, function.parent, default=True
+                )
             else:
                 values[param.name] = TUnknown(_ARGUMENT)  # a call that would raise TypeError
         if var_positional is None and extra_positional:
@@ -718,7 +738,12 @@ class Judge:
         return values
 
     def value(
-        self, term: Term, module: ModuleSummary, function: str | None, default: bool = False, depth: int = 0
+        self,
+        term: Term,
+        module: ModuleSummary,
+        function: str | None,
+        default: bool = False,
+        depth: int = 0,
     ) -> Term | None:
         """A term with references and parameters replaced; None: a parameter not known yet."""
         if depth > _MAX_RESOLVE:
@@ -757,7 +782,11 @@ class Judge:
         kind = resolved[0]
         if kind == "keras":
             symbol = symbols.classify(resolved[1])
-            if symbol is not None and symbol.kind is symbols.SymbolKind.ACTIVATION and "." not in symbol.name:
+            if (
+                symbol is not None
+                and symbol.kind is symbols.SymbolKind.ACTIVATION
+                and "." not in symbol.name
+            ):
                 return TLit(symbol.name)  # "relu" and keras.activations.relu agree
             return TRef(resolved[1])
         if kind == "constant":
@@ -767,7 +796,9 @@ class Judge:
         if kind in ("def", "module", "opaque", "outside"):
             if kind == "outside" and name.startswith("builtins."):
                 return TRef(name)
-            return TRef("<project>" + (resolved[1] if kind != "def" else f"{resolved[1]}.{resolved[2]}"))
+            return TRef(
+                "<project>" + (resolved[1] if kind != "def" else f"{resolved[1]}.{resolved[2]}")
+            )
         return TUnknown(resolved[1])
 
     def param_value(self, module_name: str, function_key: str, name: str) -> Term | None:
@@ -790,7 +821,9 @@ class Judge:
         own = [(c, m) for c, m, _ in entries if m.module == module_name]
         other = [(c, m) for c, m, _ in entries if m.module != module_name]
         own.sort(key=lambda e: (e[0].place.line, e[0].place.column))
-        other.sort(key=lambda e: (_display(e[1].path, self.cwd), e[0].place.line, e[0].place.column))
+        other.sort(
+            key=lambda e: (_display(e[1].path, self.cwd), e[0].place.line, e[0].place.column)
+        )
         return tuple(
             Related(
                 _display(m.path, self.cwd),
@@ -813,9 +846,7 @@ class Judge:
                 term = self.param_value(module_name, key, param.name)
                 if term is None:
                     term = TUnknown(_OUTSIDE)  # reached only through unfinished recursion
-                is_default = isinstance(term, _Default) or (
-                    bool(calls) and _all_default(term)
-                )
+                is_default = isinstance(term, _Default) or (bool(calls) and _all_default(term))
                 view.params[(key, param.name)] = ParamValue(_plain(term), related, is_default)
             if (
                 (module_name, key) not in self.escaped
@@ -840,7 +871,11 @@ class Judge:
                     break
                 for name in exports:
                     names[name] = f"{star}.{name}"
-            view.star_names = names if all(s in self.modules or symbols.classify(s) for s in module.stars) else None
+            view.star_names = (
+                names
+                if all(s in self.modules or symbols.classify(s) for s in module.stars)
+                else None
+            )
         return view
 
     def ref(self, name: str) -> RefValue:
@@ -852,7 +887,9 @@ class Judge:
             module = self.modules[resolved[1]]
             value = self.value(resolved[3], module, None)
             line = module.name_lines.get(resolved[2], 1)
-            origin = Related(_display(module.path, self.cwd), line, 1, f"definition of {resolved[2]}")
+            origin = Related(
+                _display(module.path, self.cwd), line, 1, f"definition of {resolved[2]}"
+            )
             term = TUnknown(_BUDGET) if value is None else _plain(value)
             if isinstance(term, TRef) and symbols.classify(term.name) is not None:
                 return RefValue(RefKind.KERAS, term.name, origin=origin)
@@ -901,8 +938,16 @@ def _join(current: Term | None, new: Term) -> Term:
     if isinstance(current, TUnknown):
         return current
     if _same(current, new):
-        return current if isinstance(current, _Default) and isinstance(new, _Default) else _plain(current)
-    if isinstance(current, TTuple) and isinstance(new, TTuple) and len(current.items) == len(new.items):
+        return (
+            current
+            if isinstance(current, _Default) and isinstance(new, _Default)
+            else _plain(current)
+        )
+    if (
+        isinstance(current, TTuple)
+        and isinstance(new, TTuple)
+        and len(current.items) == len(new.items)
+    ):
         return TTuple(tuple(_join(a, b) for a, b in zip(current.items, new.items, strict=True)))
     if isinstance(current, TDict) and isinstance(new, TDict):
         left, right = dict(current.items), dict(new.items)

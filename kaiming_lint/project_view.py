@@ -15,7 +15,15 @@ from enum import Enum
 from kaiming_lint.results import Related
 from kaiming_lint.terms import Term
 
-__all__ = ["LayerOrigins", "ModuleView", "Origin", "OriginKind", "ParamValue", "RefKind", "RefValue"]
+__all__ = [
+    "LayerOrigins",
+    "ModuleView",
+    "Origin",
+    "OriginKind",
+    "ParamValue",
+    "RefKind",
+    "RefValue",
+]
 
 
 class RefKind(str, Enum):

@@ -29,7 +29,7 @@ import libcst as cst
 from kaiming_lint import knowledge, symbols
 from kaiming_lint.project_view import ModuleView, Origin, OriginKind, RefKind
 from kaiming_lint.results import UnknownReason
-from kaiming_lint.terms import TDict, TExpr, TLit, TRef, TTuple, TUnknown, Term
+from kaiming_lint.terms import TDict, Term, TExpr, TLit, TRef, TTuple, TUnknown
 
 # Call names that may construct a kernel layer: checked by the last name before resolving.
 KERNEL_CALL_NAMES: frozenset[str] = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
@@ -538,9 +538,7 @@ class _Indexer:
             for alias in stmt.names:
                 name = dotted(alias.name) or ""
                 target = alias.asname.name if alias.asname is not None else alias.name
-                self.bind_target(
-                    target, scope, Binding(BindingKind.IMPORT, qualname=prefix + name)
-                )
+                self.bind_target(target, scope, Binding(BindingKind.IMPORT, qualname=prefix + name))
             return
         if isinstance(stmt.names, cst.ImportStar):
             if symbols.classify(module) is not None:
@@ -795,7 +793,9 @@ class Resolver:
             return Sym(qualname)
         if ref.kind is RefKind.KERAS:
             if ref.origin is not None:
-                self._emit(Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (ref.origin,)))
+                self._emit(
+                    Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (ref.origin,))
+                )
             return Sym(symbols.canonical(".".join([ref.name, *rest])))
         if ref.kind is RefKind.OPAQUE:
             return Sym("<project>" + qualname)  # the project's own: never Keras
@@ -824,7 +824,9 @@ class Resolver:
         value = self.context.params.get((scope.ident, param.qualname))
         if value is None:
             self._emit(
-                Origin(OriginKind.CALLS, param.qualname, (), UnknownReason.PARAMETER_FROM_OUTSIDE.value)
+                Origin(
+                    OriginKind.CALLS, param.qualname, (), UnknownReason.PARAMETER_FROM_OUTSIDE.value
+                )
             )
             return UNKNOWN
         term = value.term
@@ -863,7 +865,11 @@ class Resolver:
             env = tuple(zip(names, term.items, strict=True))
         elif isinstance(term, TDict):
             names = [f"_kaiming_item{i}" for i in range(len(term.items))]
-            text = "{" + ", ".join(f"{k!r}: {n}" for (k, _), n in zip(term.items, names, strict=True)) + "}"
+            text = (
+                "{"
+                + ", ".join(f"{k!r}: {n}" for (k, _), n in zip(term.items, names, strict=True))
+                + "}"
+            )
             env = tuple(zip(names, (t for _, t in term.items), strict=True))
         else:
             return UNKNOWN
@@ -877,7 +883,11 @@ class Resolver:
             scope.bind(
                 name, Binding(BindingKind.RESOLVED, qualname=reason, value=self.term_value(inner))
             )
-        return self.resolve(expr, scope) if not isinstance(expr, (cst.Call, cst.Dict, cst.Tuple, cst.List)) else Node(expr, scope, identity)
+        return (
+            self.resolve(expr, scope)
+            if not isinstance(expr, (cst.Call, cst.Dict, cst.Tuple, cst.List))
+            else Node(expr, scope, identity)
+        )
 
     def _default(self, param: Binding, depth: int) -> Value:
         """A parameter's default, when every call of its function in this file leaves it out.

@@ -20,11 +20,11 @@ __all__ = [
     "KerasVersion",
     "LintOptions",
     "OutputFormat",
+    "PublicApi",
     "Related",
     "Severity",
     "UnknownLayer",
     "UnknownReason",
-    "PublicApi",
 ]
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
 from kaiming_lint import knowledge, symbols
 from kaiming_lint.results import UnknownReason
-from kaiming_lint.terms import TExpr, TLit, TParam, TRef, TStar, TUnknown, Term
+from kaiming_lint.terms import Term, TExpr, TLit, TParam, TRef, TStar, TUnknown
 
 __all__ = [
     "CallSite",
@@ -48,7 +48,9 @@ _FROM_OUTSIDE = UnknownReason.PARAMETER_FROM_OUTSIDE.value
 _DYNAMIC = UnknownReason.DYNAMIC_ATTRIBUTE.value
 _MAX_DEPTH = 20
 # Names that reach any function of a module by name, not by a call the summary can read.
-_REFLECTIVE_CALLS = frozenset({"globals", "locals", "vars", "eval", "exec", "compile", "__import__"})
+_REFLECTIVE_CALLS = frozenset(
+    {"globals", "locals", "vars", "eval", "exec", "compile", "__import__"}
+)
 _REFLECTIVE_CHAINS = frozenset({"sys.modules"})
 _IMPORTERS = frozenset({"importlib.import_module", "builtins.__import__", "importlib.__import__"})
 
@@ -158,7 +160,9 @@ class _Scope:
 
 
 class _Summarizer:
-    def __init__(self, module: str, path: str, is_package: bool, place_of) -> None:
+    def __init__(
+        self, module: str, path: str, is_package: bool, place_of: Callable[[int, int], Place]
+    ) -> None:
         self.module = module
         self.path = path
         self.package = module if is_package else module.rpartition(".")[0]
@@ -206,7 +210,9 @@ class _Summarizer:
             self.declare_stmt(stmt, scope, nested)
         return nested
 
-    def declare_stmt(self, stmt: ast.stmt, scope: _Scope, nested: list) -> None:
+    def declare_stmt(
+        self, stmt: ast.stmt, scope: _Scope, nested: list[tuple[ast.AST, _Scope]]
+    ) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             prefix = "" if scope.kind == "module" else f"{scope.key}."
             key = self.ident(prefix + stmt.name)
@@ -224,11 +230,15 @@ class _Summarizer:
             defaults.extend(args.defaults)
             params: list[ParamSpec] = []
             for arg, default in zip(positional, defaults, strict=True):
-                params.append(ParamSpec(arg.arg, ParamKind.POSITIONAL, self.term_of(default, scope)))
+                params.append(
+                    ParamSpec(arg.arg, ParamKind.POSITIONAL, self.term_of(default, scope))
+                )
             if args.vararg is not None:
                 params.append(ParamSpec(args.vararg.arg, ParamKind.VAR_POSITIONAL))
             for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-                params.append(ParamSpec(arg.arg, ParamKind.KEYWORD, self.term_of(kw_default, scope)))
+                params.append(
+                    ParamSpec(arg.arg, ParamKind.KEYWORD, self.term_of(kw_default, scope))
+                )
             if args.kwarg is not None:
                 params.append(ParamSpec(args.kwarg.arg, ParamKind.VAR_KEYWORD))
             for param in params:
@@ -303,8 +313,8 @@ class _Summarizer:
                 if base is None:
                     scope.bind(name, _Binding("unknown"))
                 else:
-                    target = symbols.canonical(f"{base}.{alias.name}")
-                    scope.bind(name, _Binding("import", target))
+                    imported = symbols.canonical(f"{base}.{alias.name}")
+                    scope.bind(name, _Binding("import", imported))
                 if scope.kind == "module" and len(scope.bindings[name]) == 1:
                     self.name_lines[name] = stmt.lineno
             return
@@ -324,22 +334,19 @@ class _Summarizer:
                 if item.optional_vars is not None:
                     self.bind_target(item.optional_vars, scope, None)
         elif isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            for handler in stmt.handlers:
+            for handler in getattr(stmt, "handlers", ()):
                 if handler.name:
                     scope.bind(handler.name, _Binding("unknown"))
         elif isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 for node in ast.walk(case.pattern):
-                    name = getattr(node, "name", None) or getattr(node, "rest", None)
-                    if isinstance(name, str):
-                        scope.bind(name, _Binding("unknown"))
+                    capture = getattr(node, "name", None) or getattr(node, "rest", None)
+                    if isinstance(capture, str):
+                        scope.bind(capture, _Binding("unknown"))
         for child in ast.iter_child_nodes(stmt):
             if isinstance(child, ast.stmt):
                 self.declare_stmt(child, scope, nested)
-            elif isinstance(child, ast.excepthandler):
-                for inner_stmt in child.body:
-                    self.declare_stmt(inner_stmt, scope, nested)
-            elif isinstance(child, ast.match_case):
+            elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
                 for inner_stmt in child.body:
                     self.declare_stmt(inner_stmt, scope, nested)
         for node in _expressions(stmt):
@@ -531,7 +538,9 @@ class _Summarizer:
         for child, child_scope in nested:
             self.walk_definition(child, child_scope)
 
-    def changed_in_place(self, body: list[ast.stmt], scope: _Scope, function: FunctionSummary) -> None:
+    def changed_in_place(
+        self, body: list[ast.stmt], scope: _Scope, function: FunctionSummary
+    ) -> None:
         names = {p.name for p in function.params}
         for stmt in body:
             for node in _walk_no_defs(stmt):
@@ -553,9 +562,9 @@ class _Summarizer:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for expr in [*stmt.decorator_list, *stmt.args.defaults]:
                 self.walk_expr(expr, scope, loop)
-            for expr in stmt.args.kw_defaults:
-                if expr is not None:
-                    self.walk_expr(expr, scope, loop)
+            for default in stmt.args.kw_defaults:
+                if default is not None:
+                    self.walk_expr(default, scope, loop)
             return
         if isinstance(stmt, ast.ClassDef):
             for expr in stmt.decorator_list:
@@ -567,11 +576,11 @@ class _Summarizer:
         for child in ast.iter_child_nodes(stmt):
             if isinstance(child, ast.stmt):
                 self.walk_stmt(child, scope, inner_loop)
-            elif isinstance(child, (ast.excepthandler, ast.match_case)):
-                for name, value in ast.iter_fields(child):
+            elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
+                for _field, value in ast.iter_fields(child):
                     if isinstance(value, ast.expr):
                         self.walk_expr(value, scope, loop)
-                for inner_stmt in child.body:  # type: ignore[attr-defined]
+                for inner_stmt in child.body:
                     self.walk_stmt(inner_stmt, scope, inner_loop)
             elif isinstance(child, ast.expr):
                 self.walk_expr(child, scope, loop)
@@ -605,8 +614,8 @@ class _Summarizer:
                 self.record_call(node, where, in_loop)
                 if not self.is_super_init(node.func):
                     stack.append((node.func, where, in_loop, True))
-                for arg in node.args:
-                    stack.append((arg, where, in_loop, False))
+                for argument in node.args:
+                    stack.append((argument, where, in_loop, False))
                 for keyword in node.keywords:
                     stack.append((keyword.value, where, in_loop, False))
                 continue
@@ -661,11 +670,13 @@ class _Summarizer:
         )
         function = self.functions.get(method.key or "")
         first = function.params[0].name if function is not None and function.params else first
-        if isinstance(node, ast.Attribute) and node.attr == "__class__":
+        if (isinstance(node, ast.Attribute) and node.attr == "__class__") or (
+            isinstance(node, ast.Name)
+            and node.id == first
+            and function is not None
+            and function.classmethod
+        ):
             self.escapes.append((f"{self.module}.{method.class_key}", _FROM_OUTSIDE))
-        elif isinstance(node, ast.Name) and node.id == first and function is not None:
-            if function.classmethod:
-                self.escapes.append((f"{self.module}.{method.class_key}", _FROM_OUTSIDE))
 
     def store(self, node: ast.Attribute | ast.Subscript, scope: _Scope) -> None:
         """``m.NAME = v``, ``CFG[k] = v``, ``del CFG[k]``: that value is not its binding's."""
@@ -680,7 +691,6 @@ class _Summarizer:
             self.stores.append((term.name, reason))
 
     def record_call(self, node: ast.Call, scope: _Scope, in_loop: bool) -> None:
-        caller = _function_key(scope)
         super_of = None
         func = node.func
         if isinstance(func, ast.Name) and func.id in _REFLECTIVE_CALLS:
@@ -770,7 +780,9 @@ class _Summarizer:
         if _last(node.func) not in _KERNEL_NAMES:
             return
         for keyword in node.keywords:
-            if keyword.arg in _INIT_ARGUMENTS and isinstance(keyword.value, (ast.Name, ast.Attribute)):
+            if keyword.arg in _INIT_ARGUMENTS and isinstance(
+                keyword.value, (ast.Name, ast.Attribute)
+            ):
                 term = self.term(keyword.value, scope)
                 if isinstance(term, TRef):
                     self.init_uses.append((term.name, 2 if in_loop else 1))
@@ -853,7 +865,9 @@ def _walk_no_defs(stmt: ast.AST) -> Iterator[ast.AST]:
         node = stack.pop()
         yield node
         for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+            ):
                 stack.append(child)
 
 
@@ -861,7 +875,9 @@ def _plain_place(line: int, column: int) -> Place:
     return Place(line, column)
 
 
-def unreadable_summary(text: str, module: str, path: str, *, notebook: bool = False) -> ModuleSummary:
+def unreadable_summary(
+    text: str, module: str, path: str, *, notebook: bool = False
+) -> ModuleSummary:
     """The summary of a file (or cells) that does not parse: no calls can be read, so every
     function of the project it may name is taken to be called from outside."""
     return ModuleSummary(
@@ -889,7 +905,7 @@ def summarize(
     path: str,
     *,
     is_package: bool = False,
-    place_of=_plain_place,
+    place_of: Callable[[int, int], Place] = _plain_place,
     notebook: bool = False,
 ) -> ModuleSummary:
     """The summary of one parsed module (``place_of`` maps a line and column to a Place)."""
