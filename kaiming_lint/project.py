@@ -38,6 +38,7 @@ from kaiming_lint.summary import (
     FunctionSummary,
     ModuleSummary,
     ParamKind,
+    ParamSpec,
     Place,
     summarize,
     unreadable_summary,
@@ -348,6 +349,21 @@ class Judge:
         cwd: str,
     ) -> None:
         self.modules = modules
+        for module in modules.values():
+            _localize(module, modules)
+        # The last part of each module (and package) name -> the full names: what a script's
+        # sibling import (``from model import build``) may reach.
+        self.tops: dict[str, list[str]] = {}
+        for module_name in modules:
+            parts = module_name.split(".")
+            if len(parts) > 1 and not module_name.startswith("<"):
+                for cut in range(1, len(parts)):
+                    if ".".join(parts[:cut]) not in modules:  # not inside a package above
+                        tail = ".".join(parts[cut:])
+                        head = parts[cut]
+                        full = ".".join(parts[: cut + 1])
+                        if tail and full not in self.tops.setdefault(head, []):
+                            self.tops[head].append(full)
         self.cwd = cwd
         self.library = library if public_api is PublicApi.AUTO else public_api is PublicApi.OPEN
         self._resolved: dict[str, Resolved] = {}
@@ -366,7 +382,19 @@ class Judge:
             candidate = ".".join(parts[:cut])
             if candidate in self.modules:
                 return candidate, parts[cut:]
+        # ``import model`` from a script next to model.py (the script's directory is on
+        # sys.path): the project's one module of that name, wherever it sits.
+        tops = self.tops.get(parts[0], ())
+        if len(tops) == 1:
+            return self.module_prefix(".".join([tops[0], *parts[1:]]))
         return None
+
+    def sibling_candidates(self, name: str) -> list[str]:
+        """The project names an unresolved ``name`` may mean when several directories hold a
+        module named like its first part."""
+        parts = name.split(".")
+        tops = self.tops.get(parts[0], ())
+        return [".".join([top, *parts[1:]]) for top in tops] if len(tops) > 1 else []
 
     def resolve(self, name: str, depth: int = 0) -> Resolved:
         """What an absolute name is: ("keras", name) | ("module", m) | ("def", m, key) |
@@ -502,6 +530,8 @@ class Judge:
                 self.calls.setdefault(bound, []).append((call, module, target.self_bound))
 
     def escape(self, name: str, reason: str = _OUTSIDE) -> None:
+        for candidate in self.sibling_candidates(name):
+            self.escape(candidate, reason)
         resolved = self.resolve(name)
         if resolved[0] == "unknown":  # m.__dict__, m.missing: any function of m may be reached
             found = self.module_prefix(name)
@@ -548,6 +578,8 @@ class Judge:
             return None
         if not isinstance(call.callee, TRef):
             return None
+        for candidate in self.sibling_candidates(call.callee.name):
+            self.escape(candidate)  # which of the same-named modules it is: not followed
         resolved = self.resolve(call.callee.name)
         if resolved[0] != "def":
             if resolved[0] == "opaque":
@@ -913,6 +945,67 @@ class Judge:
             for identity, per in totals.items()
             if any(m != module_name for m in per)
         }
+
+
+def _localize(module: ModuleSummary, modules: Mapping[str, ModuleSummary]) -> None:
+    """Rewrite ``blocks.f`` to ``train.blocks.f`` in ``train/run.py`` when ``train/blocks.py``
+    is a module of the project and no top-level ``blocks`` is: a script's own directory comes
+    first on ``sys.path``."""
+    if module.is_package or "." not in module.module or module.module.startswith("<"):
+        directory = ""
+        if module.module.startswith("<notebook>"):
+            folder = module.module[len("<notebook>") :].rpartition("/")[0]
+            directory = folder.replace("/", ".")
+        if not directory:
+            return
+    else:
+        directory = module.module.rpartition(".")[0]
+    if directory in modules:
+        return  # a package's module: its absolute imports start at the top
+
+    def local(name: str) -> str:
+        first = name.split(".")[0]
+        if first in modules or f"{directory}.{first}" not in modules:
+            return name
+        return f"{directory}.{name}"
+
+    def term(value: Term) -> Term:
+        if isinstance(value, TRef):
+            return TRef(local(value.name))
+        if isinstance(value, TExpr):
+            return TExpr(value.text, tuple((n, term(t)) for n, t in value.env), value.identity)
+        if isinstance(value, TStar):
+            return TStar(term(value.value), value.double)
+        if isinstance(value, TTuple):
+            return TTuple(tuple(term(t) for t in value.items))
+        if isinstance(value, TDict):
+            return TDict(tuple((k, term(t)) for k, t in value.items))
+        return value
+
+    module.names = {name: term(value) for name, value in module.names.items()}
+    module.calls = [
+        CallSite(
+            term(c.callee),
+            c.caller,
+            c.place,
+            tuple(term(a) for a in c.args),
+            tuple((k, term(v)) for k, v in c.keywords),
+            c.super_of,
+            c.in_loop,
+        )
+        for c in module.calls
+    ]
+    module.escapes = [(local(name), reason) for name, reason in module.escapes]
+    module.stores = [(local(name), reason) for name, reason in module.stores]
+    module.init_uses = [(local(name), count) for name, count in module.init_uses]
+    module.stars = tuple(local(star) for star in module.stars)
+    for function in module.functions.values():
+        function.params = tuple(
+            ParamSpec(p.name, p.kind, None if p.default is None else term(p.default))
+            for p in function.params
+        )
+    for klass in module.classes.values():
+        klass.bases = tuple(term(b) for b in klass.bases)
 
 
 @dataclass(frozen=True)

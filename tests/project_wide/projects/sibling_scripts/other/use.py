@@ -1,0 +1,3 @@
+import blocks
+
+y = blocks.conv(None)
