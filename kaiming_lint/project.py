@@ -116,7 +116,8 @@ def find_root(paths: Sequence[str], configured: str | None = None) -> Layout:
         parent = os.path.dirname(top)
         return Layout(parent, (top,), _is_library(parent) or _installed(parent, top))
     files = tuple(os.path.abspath(p) for p in paths if os.path.isfile(p))
-    return Layout(start, (), False, files)
+    common = os.path.commonpath([os.path.dirname(f) for f in files]) if files else start
+    return Layout(common, (), False, files)
 
 
 def _git_root(start: str) -> str | None:
@@ -376,7 +377,7 @@ class Judge:
 
     # names
 
-    def module_prefix(self, name: str) -> tuple[str, list[str]] | None:
+    def module_prefix(self, name: str, depth: int = 0) -> tuple[str, list[str]] | None:
         parts = name.split(".")
         for cut in range(len(parts), 0, -1):
             candidate = ".".join(parts[:cut])
@@ -384,17 +385,19 @@ class Judge:
                 return candidate, parts[cut:]
         # ``import model`` from a script next to model.py (the script's directory is on
         # sys.path): the project's one module of that name, wherever it sits.
-        tops = self.tops.get(parts[0], ())
-        if len(tops) == 1:
-            return self.module_prefix(".".join([tops[0], *parts[1:]]))
+        tops = self.tops.get(parts[0], ()) if parts[0] else ()
+        if len(tops) == 1 and tops[0] != parts[0] and depth < 3:
+            return self.module_prefix(".".join([tops[0], *parts[1:]]), depth + 1)
         return None
 
     def sibling_candidates(self, name: str) -> list[str]:
         """The project names an unresolved ``name`` may mean when several directories hold a
         module named like its first part."""
         parts = name.split(".")
-        tops = self.tops.get(parts[0], ())
-        return [".".join([top, *parts[1:]]) for top in tops] if len(tops) > 1 else []
+        tops = self.tops.get(parts[0], ()) if parts[0] else ()
+        if len(tops) < 2:
+            return []
+        return [c for c in (".".join([top, *parts[1:]]) for top in tops) if c != name]
 
     def resolve(self, name: str, depth: int = 0) -> Resolved:
         """What an absolute name is: ("keras", name) | ("module", m) | ("def", m, key) |
@@ -529,9 +532,10 @@ class Judge:
                 bound = (target.module.module, target.function.key)
                 self.calls.setdefault(bound, []).append((call, module, target.self_bound))
 
-    def escape(self, name: str, reason: str = _OUTSIDE) -> None:
-        for candidate in self.sibling_candidates(name):
-            self.escape(candidate, reason)
+    def escape(self, name: str, reason: str = _OUTSIDE, depth: int = 0) -> None:
+        if depth < 2:
+            for candidate in self.sibling_candidates(name):
+                self.escape(candidate, reason, depth + 1)
         resolved = self.resolve(name)
         if resolved[0] == "unknown":  # m.__dict__, m.missing: any function of m may be reached
             found = self.module_prefix(name)
