@@ -34,6 +34,16 @@ class Follower(Protocol):
         self, scope: Scope, state: PathState, outcomes: Outcomes, hops: int
     ) -> None: ...
 
+    def follow_into(
+        self,
+        call: cst.Call,
+        arg: cst.Arg,
+        scope: Scope,
+        state: PathState,
+        outcomes: Outcomes,
+        hops: int,
+    ) -> bool: ...
+
 
 @dataclass
 class Use:
@@ -53,7 +63,7 @@ class Flow:
         analysis: Follower,
         scope: Scope,
         outcomes: Outcomes,
-        start: cst.CSTNode,
+        start: cst.CSTNode | None,
         state: PathState,
         hops: int,
         returned: bool = False,
@@ -75,11 +85,26 @@ class Flow:
             # Run again (a loop): the call consumes the previous value on the way - a kernel
             # layer (a known non-ReLU step), or a function of the file's own (unknown).
             args = self.start.args if isinstance(self.start, cst.Call) else ()
-            if any(self.ev(arg.value, tracked) is not None for arg in args):
-                if self.returned:
-                    self.outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.CALL_TO_USER_CODE)
-                else:
+            carriers = [arg for arg in args if self.ev(arg.value, tracked) is not None]
+            if carriers:
+                if not self.returned:
                     self.outcomes.add(Pairing.NONE)
+                elif not (
+                    isinstance(self.start, cst.Call)
+                    and len(carriers) == 1
+                    and not carriers[0].star
+                    and self.analysis.follow_into(
+                        self.start,
+                        carriers[0],
+                        self.scope,
+                        tracked[_name_of(carriers[0].value)]
+                        if _name_of(carriers[0].value) in tracked
+                        else self.start_state,
+                        self.outcomes,
+                        self.hops,
+                    )
+                ):
+                    self.outcomes.add(Pairing.UNKNOWN, reason=UnknownReason.CALL_TO_USER_CODE)
             return self.start_state
         if isinstance(node, cst.Name):
             return tracked.get(node.value)
@@ -121,6 +146,7 @@ class Flow:
             self.outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)
             return None
         states: list[PathState] = []
+        carriers: list[cst.Arg] = []
         listed = False
         for arg in node.args:
             value = arg.value
@@ -134,6 +160,7 @@ class Flow:
                 state = self.ev(value, tracked)
                 if state is not None:
                     states.append(state)
+                    carriers.append(arg)
         if not states:
             return None
         if len(set(states)) != 1:
@@ -146,6 +173,15 @@ class Flow:
         if listed and step.kind not in (StepKind.MERGE, StepKind.OTHER, StepKind.UNKNOWN):
             step, reason = Step(StepKind.UNKNOWN), _ESCAPES  # a list passed to a one-input step
         elif step.kind is StepKind.UNKNOWN:
+            if (
+                not listed
+                and len(carriers) == 1
+                and not carriers[0].star
+                and self.analysis.follow_into(
+                    node, carriers[0], self.scope, states[0], self.outcomes, self.hops
+                )
+            ):
+                return None  # followed inside the function; its return goes on at its calls
             reason = step_reason(node, self.scope, values)
         return self.outcomes.step(step, states[0], reason)
 
@@ -378,6 +414,10 @@ class Flow:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _name_of(node: cst.BaseExpression) -> str:
+    return node.value if isinstance(node, cst.Name) else ""
 
 
 def target_names(target: cst.CSTNode) -> list[str]:

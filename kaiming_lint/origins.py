@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _MANY = 4  # from this many calls on, a message names the first only
+OUTPUT = "its output"  # the label of the origin "the function returns the layer's output"
 
 
 def where(related: Related) -> str:
@@ -41,6 +42,12 @@ def where(related: Related) -> str:
 def _calls_phrase(labels: str, calls: Sequence[Related], default: str | None) -> str:
     count = len(calls)
     places = ", ".join(where(c) for c in calls)
+    if labels == OUTPUT:  # the layer's function returns its output: the callers decide
+        if count == 1:
+            return f"its output goes on at the call at {places}"
+        if count < _MANY:
+            return f"its output goes on at the {count} calls at {places}"
+        return f"its output goes on at all {count} calls, first at {where(calls[0])}"
     if default is not None:
         if count == 1:
             return f"{labels}: the default {default}, which the call at {places} does not override"

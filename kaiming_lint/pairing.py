@@ -44,7 +44,8 @@ from kaiming_lint import knowledge, symbols
 from kaiming_lint.facts import Init, LayerFacts, Pairing
 from kaiming_lint.flow import Flow, Use, find, target_names, walk
 from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
-from kaiming_lint.project_view import LayerOrigins, ModuleView, Origin
+from kaiming_lint.origins import OUTPUT
+from kaiming_lint.project_view import LayerOrigins, ModuleView, Origin, OriginKind
 from kaiming_lint.resolve import (
     KERNEL_CALL_NAMES,
     Def,
@@ -77,7 +78,7 @@ _PREFILTER = re.compile(
         )
     )
 )
-_MAX_HOPS = 6  # layer -> bound name -> helper function -> ... chains followed
+_MAX_HOPS = 16  # layer -> bound name -> helper -> function called -> its callers ... (the step budget bounds the work)
 _ESCAPES = UnknownReason.VALUE_ESCAPES
 # Attributes of a layer object that hand out its output or call it.
 _OUTPUT_ATTRIBUTES = frozenset({"output", "outputs", "call", "__call__", "get_output_at"})
@@ -127,6 +128,8 @@ class Follower:
         self.values = interpreter
         self.blocks = index.blocks
         self._arg_origins: tuple[tuple[Origin, ...], tuple[Origin, ...]] = ((), ())
+        self._active: set[tuple[object, ...]] = set()  # continuations on the current path
+        self._site_scope: Scope | None = None  # the scope of the layer being analysed
 
     def find(
         self,
@@ -159,6 +162,7 @@ class Follower:
 
     def _layer(self, site: Site, name: str) -> LayerFacts | None:
         call, scope = site.call, site.scope
+        self._site_scope = scope
         if scope.overwritten and self._exempt(site):
             return None
         positional = knowledge.POSITIONAL_PARAMETERS.get(name, ())
@@ -527,6 +531,23 @@ class Follower:
         if not calls:
             outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # never called, or passed around
             return
+        context = self.resolver.context
+        if context is not None and scope is self._site_scope:
+            # The layer's own function hands its output to its callers: they decide it.
+            related = context.calls.get(scope.ident, ())
+            self.resolver.emit(Origin(OriginKind.CALLS, OUTPUT, related, function=scope.ident))
+        key = ("return", id(scope), state, id(outcomes))
+        if key in self._active:
+            return  # met again on its own path: it adds nothing new (the least fixed point)
+        self._active.add(key)
+        try:
+            self._follow_calls(calls, state, outcomes, hops)
+        finally:
+            self._active.discard(key)
+
+    def _follow_calls(
+        self, calls: list[Use], state: PathState, outcomes: Outcomes, hops: int
+    ) -> None:
         sites = outcomes.fork(UnknownReason.CALL_SITES_DISAGREE)
         for found in calls:
             call = found.ancestors[-1]
@@ -540,6 +561,56 @@ class Follower:
                 )
             if outcomes.done:
                 return
+
+    def follow_into(
+        self,
+        call: cst.Call,
+        arg: cst.Arg,
+        scope: Scope,
+        state: PathState,
+        outcomes: Outcomes,
+        hops: int,
+    ) -> bool:
+        """The tensor is passed to a plain function of this module: follow it from the
+        parameter through the function's body (what the function returns goes on at every call
+        of the function). False when that cannot be done exactly."""
+        if hops >= _MAX_HOPS:
+            return False
+        value = self.resolver.resolve(call.func, scope)
+        if not isinstance(value, Def) or not isinstance(value.node, cst.FunctionDef):
+            return False
+        node = value.node
+        callee = self.index.scopes.get(id(node))
+        if callee is None or node.decorators or callee.klass is not None:
+            return False
+        params = node.params
+        positional = [*params.posonly_params, *params.params]
+        if arg.keyword is not None:
+            names = {p.name.value for p in [*params.params, *params.kwonly_params]}
+            if arg.keyword.value not in names:
+                return False
+            name = arg.keyword.value
+        else:
+            index = 0
+            for other in call.args:
+                if other is arg:
+                    break
+                if other.keyword is not None or other.star:
+                    return False
+                index += 1
+            if index >= len(positional):
+                return False
+            name = positional[index].name.value
+        key = ("into", id(callee), name, state, id(outcomes))
+        if key in self._active:
+            return True  # met again on its own path: nothing new
+        self._active.add(key)
+        try:
+            flow = Flow(self, callee, outcomes, None, state, hops + 1, returned=True)
+            flow.run(callee.body, 0, {name: state}, lambda tracked: None)
+        finally:
+            self._active.discard(key)
+        return True
 
     def _calls_of(self, node: cst.FunctionDef, owner: Scope) -> list[Use] | None:
         """Every call ``name(...)`` of a function, or None if it is also used otherwise (or,

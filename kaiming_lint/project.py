@@ -878,6 +878,8 @@ class Judge:
         for key, function in module.functions.items():
             related = self.related_calls(module_name, key)
             calls = self.calls.get((module_name, key), [])
+            if related:
+                view.calls[key] = related
             for param in function.params:
                 term = self.param_value(module_name, key, param.name)
                 if term is None:

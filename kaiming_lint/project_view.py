@@ -78,6 +78,8 @@ class ModuleView:
     local_only: frozenset[str] = frozenset()
     star_names: dict[str, str] | None = None  # names the project star imports bind; None: none
     external_uses: dict[str, int] = field(default_factory=dict)  # constant -> uses elsewhere
+    # The calls of each function of this module (own module first), for related locations.
+    calls: dict[str, tuple[Related, ...]] = field(default_factory=dict)
     # Module-level names assigned or changed in place somewhere: name -> UnknownReason value.
     mutated: dict[str, str] = field(default_factory=dict)
 

@@ -641,7 +641,8 @@ class Resolver:
         if self._collecting:
             self._collecting[-1].extend(found)
 
-    def _emit(self, origin: Origin) -> None:
+    def emit(self, origin: Origin) -> None:
+        """Record what the project contributed (for the open :meth:`collect`)."""
         if self._collecting:
             self._collecting[-1].append(origin)
 
@@ -709,7 +710,7 @@ class Resolver:
                     and name in self.context.mutated
                 ):
                     reason = self.context.mutated[name]
-                    self._emit(Origin(OriginKind.DEFINITION, name, (), reason))
+                    self.emit(Origin(OriginKind.DEFINITION, name, (), reason))
                     return UNKNOWN
                 return self._bindings(bindings, f"{current.ident}:{name}", depth)
             if current.kind is ScopeKind.MODULE:
@@ -741,7 +742,7 @@ class Resolver:
                 values.append(self._imported(binding.qualname))
             elif binding.kind is BindingKind.RESOLVED:
                 if binding.value is UNKNOWN and binding.qualname:  # why the judge could not tell
-                    self._emit(Origin(OriginKind.DEFINITION, ident, (), binding.qualname))
+                    self.emit(Origin(OriginKind.DEFINITION, ident, (), binding.qualname))
                 values.append(binding.value)  # type: ignore[arg-type]
             elif binding.kind is BindingKind.VALUE and binding.expr is not None and binding.scope:
                 value = self.resolve(binding.expr, binding.scope, depth + 1)
@@ -762,7 +763,7 @@ class Resolver:
                 return UNKNOWN
         same = _same(values)
         if same is UNKNOWN and len(values) > 1 and self.context is not None:
-            self._emit(Origin(OriginKind.DEFINITION, ident, (), UnknownReason.REBOUND_NAME.value))
+            self.emit(Origin(OriginKind.DEFINITION, ident, (), UnknownReason.REBOUND_NAME.value))
         return same
 
     # --- names of the project (with a ModuleView) -------------------------------------------
@@ -793,16 +794,14 @@ class Resolver:
             return Sym(qualname)
         if ref.kind is RefKind.KERAS:
             if ref.origin is not None:
-                self._emit(
-                    Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (ref.origin,))
-                )
+                self.emit(Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (ref.origin,)))
             return Sym(symbols.canonical(".".join([ref.name, *rest])))
         if ref.kind is RefKind.OPAQUE:
             return Sym("<project>" + qualname)  # the project's own: never Keras
         if ref.kind is RefKind.CONSTANT and not rest and ref.term is not None:
             label = qualname.rpartition(".")[2]
             reason = ref.term.reason if isinstance(ref.term, TUnknown) else None
-            self._emit(
+            self.emit(
                 Origin(
                     OriginKind.DEFINITION,
                     label,
@@ -812,7 +811,7 @@ class Resolver:
             )
             return self.term_value(ref.term)
         reason = ref.reason or UnknownReason.DYNAMIC_ATTRIBUTE.value
-        self._emit(Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (), reason))
+        self.emit(Origin(OriginKind.DEFINITION, qualname.rpartition(".")[2], (), reason))
         return UNKNOWN
 
     def _param(self, param: Binding) -> Value:
@@ -823,7 +822,7 @@ class Resolver:
             return UNKNOWN
         value = self.context.params.get((scope.ident, param.qualname))
         if value is None:
-            self._emit(
+            self.emit(
                 Origin(
                     OriginKind.CALLS, param.qualname, (), UnknownReason.PARAMETER_FROM_OUTSIDE.value
                 )
@@ -834,7 +833,7 @@ class Resolver:
         default = None
         if value.default and isinstance(term, TLit):
             default = repr(term.value)
-        self._emit(
+        self.emit(
             Origin(OriginKind.CALLS, param.qualname, value.calls, reason, default, scope.ident)
         )
         return self.term_value(term)

@@ -442,7 +442,7 @@ def f(x):
 """
         assert pairing_of(one, source)[0] == "relu"
 
-    def test_a_helper_doing_more_is_unknown(self, one):
+    def test_a_helper_doing_more_is_followed_into(self, one):
         source = """
 def block(x):
     y = layers.ReLU()(x)
@@ -451,6 +451,19 @@ def block(x):
 def f(x):
     x = layers.Conv2D(8, 3)(x)
     return block(x)
+"""
+        assert pairing_of(one, source)[0] == "relu"
+
+    def test_a_helper_whose_paths_disagree_is_unknown(self, one):
+        source = """
+def block(x, wide):
+    if wide:
+        return layers.ReLU()(x)
+    return layers.Activation("tanh")(x)
+
+def f(x):
+    x = layers.Conv2D(8, 3)(x)
+    return block(x, True)
 """
         assert pairing_of(one, source)[0] == "unknown"
 
