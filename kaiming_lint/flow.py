@@ -85,21 +85,21 @@ class Flow:
             # Run again (a loop): the call consumes the previous value on the way - a kernel
             # layer (a known non-ReLU step), or a function of the file's own (unknown).
             args = self.start.args if isinstance(self.start, cst.Call) else ()
-            carriers = [arg for arg in args if self.ev(arg.value, tracked) is not None]
-            if carriers:
+            carried = [
+                (arg, state) for arg in args if (state := self.ev(arg.value, tracked)) is not None
+            ]
+            if carried:
                 if not self.returned:
                     self.outcomes.add(Pairing.NONE)
                 elif not (
                     isinstance(self.start, cst.Call)
-                    and len(carriers) == 1
-                    and not carriers[0].star
+                    and len(carried) == 1
+                    and not carried[0][0].star
                     and self.analysis.follow_into(
                         self.start,
-                        carriers[0],
+                        carried[0][0],
                         self.scope,
-                        tracked[_name_of(carriers[0].value)]
-                        if _name_of(carriers[0].value) in tracked
-                        else self.start_state,
+                        carried[0][1],
                         self.outcomes,
                         self.hops,
                     )
@@ -414,10 +414,6 @@ class Flow:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _name_of(node: cst.BaseExpression) -> str:
-    return node.value if isinstance(node, cst.Name) else ""
 
 
 def target_names(target: cst.CSTNode) -> list[str]:
