@@ -43,8 +43,8 @@ import libcst as cst
 from kaiming_lint import knowledge, symbols
 from kaiming_lint.facts import Init, LayerFacts, Pairing
 from kaiming_lint.flow import Flow, Use, find, target_names, walk
-from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
 from kaiming_lint.origins import OUTPUT
+from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
 from kaiming_lint.project_view import LayerOrigins, ModuleView, Origin, OriginKind
 from kaiming_lint.resolve import (
     KERNEL_CALL_NAMES,
