@@ -85,21 +85,21 @@ class Flow:
             # Run again (a loop): the call consumes the previous value on the way - a kernel
             # layer (a known non-ReLU step), or a function of the file's own (unknown).
             args = self.start.args if isinstance(self.start, cst.Call) else ()
-            carried = [
+            passed = [
                 (arg, state) for arg in args if (state := self.ev(arg.value, tracked)) is not None
             ]
-            if carried:
+            if passed:
                 if not self.returned:
                     self.outcomes.add(Pairing.NONE)
                 elif not (
                     isinstance(self.start, cst.Call)
-                    and len(carried) == 1
-                    and not carried[0][0].star
+                    and len(passed) == 1
+                    and not passed[0][0].star
                     and self.analysis.follow_into(
                         self.start,
-                        carried[0][0],
+                        passed[0][0],
                         self.scope,
-                        carried[0][1],
+                        passed[0][1],
                         self.outcomes,
                         self.hops,
                     )
