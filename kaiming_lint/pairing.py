@@ -36,6 +36,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from typing import Protocol
 from dataclasses import dataclass
 
 import libcst as cst
@@ -45,6 +46,7 @@ from kaiming_lint.facts import Init, LayerFacts, Pairing
 from kaiming_lint.flow import Flow, Use, find, target_names, walk
 from kaiming_lint.origins import OUTPUT
 from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
+from kaiming_lint.peers import Peers, call_places
 from kaiming_lint.project_view import LayerOrigins, ModuleView, Origin, OriginKind
 from kaiming_lint.resolve import (
     KERNEL_CALL_NAMES,
@@ -57,8 +59,10 @@ from kaiming_lint.resolve import (
     ScopeKind,
     Site,
     Statement,
+    Sym,
     child_nodes,
     index_module,
+    last_name,
 )
 from kaiming_lint.results import UnknownReason
 from kaiming_lint.source_ref import SourceRef
@@ -101,15 +105,27 @@ def analyze(
     module: cst.Module,
     extra_relu_activations: frozenset[str] = frozenset(),
     context: ModuleView | None = None,
+    project: _Project | None = None,
 ) -> ModuleFacts:
     """Find every Keras kernel layer built in ``module`` and what its output feeds.
 
     ``context`` is the project-wide view of this module: parameter values from the call
     sites, names imported from the project; without it the module is analysed alone.
+    ``project`` (the whole ProjectView) lets a layer's output be followed into the other
+    modules of the project.
     """
-    index = index_module(module)
-    resolver = Resolver(index, context)
-    analysis = Follower(index, resolver, Interpreter(resolver, frozenset(extra_relu_activations)))
+    extra = frozenset(extra_relu_activations)
+    peers = None
+    if context is not None and project is not None:
+
+        def build(other: cst.Module, view: ModuleView, peers: Peers) -> Follower:
+            return _follower(other, extra, view, peers)
+
+        peers = Peers(project, build)
+    analysis = _follower(module, extra, context, peers)
+    if peers is not None and context is not None:
+        peers.register(context.path, analysis)
+    index, resolver = analysis.index, analysis.resolver
     layers: list[LayerFacts] = []
     for site in index.sites:
         name = symbols.layer_name(resolver.symbol(site.call.func, site.scope))
@@ -121,12 +137,36 @@ def analyze(
     return ModuleFacts(layers, sum(1 for facts in layers if facts.pairing is Pairing.UNKNOWN))
 
 
+def _follower(
+    module: cst.Module,
+    extra: frozenset[str],
+    context: ModuleView | None,
+    peers: Peers | None,
+) -> Follower:
+    index = index_module(module)
+    resolver = Resolver(index, context)
+    return Follower(index, resolver, Interpreter(resolver, extra), module, peers)
+
+
+class _Project(Protocol):
+    def for_path(self, path: str) -> ModuleView | None: ...
+
+
 class Follower:
-    def __init__(self, index: ModuleIndex, resolver: Resolver, interpreter: Interpreter) -> None:
+    def __init__(
+        self,
+        index: ModuleIndex,
+        resolver: Resolver,
+        interpreter: Interpreter,
+        module: cst.Module | None = None,
+        peers: Peers | None = None,
+    ) -> None:
         self.index = index
         self.resolver = resolver
         self.values = interpreter
         self.blocks = index.blocks
+        self.module = module
+        self.peers = peers
         self._arg_origins: tuple[tuple[Origin, ...], tuple[Origin, ...]] = ((), ())
         self._active: set[tuple[object, ...]] = set()  # continuations on the current path
         self._site_scope: Scope | None = None  # the scope of the layer being analysed
@@ -472,9 +512,10 @@ class Follower:
         if calls is None:
             outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # never called, or passed around
             return 1
+        self._emit_output(scope)
         built = 0
         sites = outcomes.fork(UnknownReason.CALL_SITES_DISAGREE)
-        for found in calls:
+        for follower, found in calls:
             call = found.ancestors[-1]
             in_loop = any(
                 isinstance(a, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp))
@@ -482,7 +523,7 @@ class Follower:
             ) or _in_loop(found.frames)
             built += 2 if in_loop else 1
             with sites.alternative():
-                self.follow_object(
+                follower.follow_object(
                     Use(call, found.ancestors[:-1], found.frames, found.scope), outcomes, hops + 1
                 )
         return min(built, 2)
@@ -531,11 +572,7 @@ class Follower:
         if not calls:
             outcomes.add(Pairing.UNKNOWN, reason=_ESCAPES)  # never called, or passed around
             return
-        context = self.resolver.context
-        if context is not None and scope is self._site_scope:
-            # The layer's own function hands its output to its callers: they decide it.
-            related = context.calls.get(scope.ident, ())
-            self.resolver.emit(Origin(OriginKind.CALLS, OUTPUT, related, function=scope.ident))
+        self._emit_output(scope)
         key = ("return", id(scope), state, id(outcomes))
         if key in self._active:
             return  # met again on its own path: it adds nothing new (the least fixed point)
@@ -545,14 +582,21 @@ class Follower:
         finally:
             self._active.discard(key)
 
+    def _emit_output(self, scope: Scope) -> None:
+        context = self.resolver.context
+        if context is not None and scope is self._site_scope:
+            # The layer's own function hands its output to its callers: they decide it.
+            related = context.calls.get(scope.ident, ())
+            self.resolver.emit(Origin(OriginKind.CALLS, OUTPUT, related, function=scope.ident))
+
     def _follow_calls(
-        self, calls: list[Use], state: PathState, outcomes: Outcomes, hops: int
+        self, calls: list[tuple[Follower, Use]], state: PathState, outcomes: Outcomes, hops: int
     ) -> None:
         sites = outcomes.fork(UnknownReason.CALL_SITES_DISAGREE)
-        for found in calls:
+        for follower, found in calls:
             call = found.ancestors[-1]
             with sites.alternative():
-                self.follow_tensor(
+                follower.follow_tensor(
                     Use(call, found.ancestors[:-1], found.frames, found.scope),
                     state,
                     outcomes,
@@ -577,10 +621,17 @@ class Follower:
         if hops >= _MAX_HOPS:
             return False
         value = self.resolver.resolve(call.func, scope)
-        if not isinstance(value, Def) or not isinstance(value.node, cst.FunctionDef):
+        owner: Follower = self
+        if isinstance(value, Sym) and value.qualname.startswith("<project>"):
+            found = self._remote_def(value.qualname[len("<project>") :])
+            if found is None:
+                return False
+            owner, node = found
+        elif isinstance(value, Def) and isinstance(value.node, cst.FunctionDef):
+            node = value.node
+        else:
             return False
-        node = value.node
-        callee = self.index.scopes.get(id(node))
+        callee = owner.index.scopes.get(id(node))
         if callee is None or node.decorators or callee.klass is not None:
             return False
         params = node.params
@@ -602,24 +653,102 @@ class Follower:
                 return False
             name = positional[index].name.value
         key = ("into", id(callee), name, state, id(outcomes))
-        if key in self._active:
+        if key in owner._active:
             return True  # met again on its own path: nothing new
-        self._active.add(key)
+        owner._active.add(key)
         try:
-            flow = Flow(self, callee, outcomes, None, state, hops + 1, returned=True)
+            flow = Flow(owner, callee, outcomes, None, state, hops + 1, returned=True)
             flow.run(callee.body, 0, {name: state}, lambda tracked: None)
         finally:
-            self._active.discard(key)
+            owner._active.discard(key)
         return True
 
-    def _calls_of(self, node: cst.FunctionDef, owner: Scope) -> list[Use] | None:
+    def _remote_def(self, qualname: str) -> tuple[Follower, cst.FunctionDef] | None:
+        """A function of another module of the project, parsed, with that module's analysis."""
+        context = self.resolver.context
+        if context is None or self.peers is None or qualname not in context.defs:
+            return None
+        path, key = context.defs[qualname]
+        peer = self.peers.get(path)
+        if not isinstance(peer, Follower):
+            return None
+        scope = peer.scope_named(key)
+        if scope is None or not isinstance(scope.node, cst.FunctionDef):
+            return None
+        return peer, scope.node
+
+    def scope_named(self, ident: str) -> Scope | None:
+        for scope in self.index.scopes.values():
+            if scope.ident == ident:
+                return scope
+        return None
+
+    def calls_at(self, name: str, places: list[tuple[int, int]]) -> list[Use] | None:
+        """The calls of ``name`` (or ``x.name``) at these (line, byte column) places."""
+        if self.module is None:
+            return None
+        scopes = [self.index.module_scope]
+        found = [
+            use
+            for use in self.find(
+                scopes[0].body,
+                scopes[0],
+                lambda n: isinstance(n, (cst.Name, cst.Attribute)) and last_name(n) == name,
+                nested=True,
+            )
+            if use.ancestors
+            and isinstance(use.ancestors[-1], cst.Call)
+            and use.ancestors[-1].func is use.node
+        ]
+        by_place = call_places(self.module, [use.ancestors[-1] for use in found])
+        wanted = []
+        for place in places:
+            call = by_place.get(place)
+            use = next((u for u in found if u.ancestors[-1] is call), None)
+            if use is None:
+                return None  # the file changed, or the call is written in another way
+            wanted.append(use)
+        return wanted
+
+    def _calls_of(
+        self, node: cst.FunctionDef, owner: Scope
+    ) -> list[tuple[Follower, Use]] | None:
         """Every call ``name(...)`` of a function, or None if it is also used otherwise (or,
         with a project-wide view, called from another module too)."""
         context = self.resolver.context
         if context is not None:
             scope = self.index.scopes.get(id(node))
-            if scope is None or scope.ident not in context.local_only:
+            if scope is None:
                 return None
+            if scope.ident not in context.local_only:
+                return self._remote_calls(node, owner, scope.ident)
+        local = self._local_calls(node, owner)
+        return None if local is None else [(self, use) for use in local]
+
+    def _remote_calls(
+        self, node: cst.FunctionDef, owner: Scope, key: str
+    ) -> list[tuple[Follower, Use]] | None:
+        """The calls of a function from every module, when the judge saw all of them."""
+        context = self.resolver.context
+        assert context is not None
+        places = context.call_sites.get(key)
+        if not places or self.peers is None:
+            return None
+        by_path: dict[str, list[tuple[int, int]]] = {}
+        for path, line, column in places:
+            by_path.setdefault(path, []).append((line, column))
+        found: list[tuple[Follower, Use]] = []
+        for path, here in by_path.items():
+            peer = self.peers.get(path)
+            if not isinstance(peer, Follower):
+                return None
+            uses = peer.calls_at(node.name.value, here)
+            if uses is None:
+                return None
+            found.extend((peer, use) for use in uses)
+        return found
+
+    def _local_calls(self, node: cst.FunctionDef, owner: Scope) -> list[Use] | None:
         name = node.name.value
         every = [
             found

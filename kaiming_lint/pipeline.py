@@ -152,7 +152,12 @@ def _analysed(
     text = document.text
     module = parse(text)
     context = _context(document, options)
-    facts = analyze(module, extra_relu_activations=options.extra_relu_activations, context=context)
+    facts = analyze(
+        module,
+        extra_relu_activations=options.extra_relu_activations,
+        context=context,
+        project=options.project if context is not None else None,  # type: ignore[arg-type]
+    )
     layers = tuple(facts.layers)
     violations = _source_violations(facts.layers, options, enabled)
     reported = {id(v.layer) for v in violations}

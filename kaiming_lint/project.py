@@ -374,6 +374,7 @@ class Judge:
         self.values: dict[tuple[str, str, str], Term | None] = {}
         self.open: set[tuple[str, str]] = set()
         self.mutated: dict[str, str] = {}  # "module.NAME" -> UnknownReason value
+        self._uses: dict[str, dict[str, int]] | None = None
 
     # names
 
@@ -874,12 +875,16 @@ class Judge:
 
     def view(self, module_name: str) -> ModuleView:
         module = self.modules[module_name]
-        view = ModuleView(module.module, module.is_package)
+        view = ModuleView(module.module, module.is_package, os.path.abspath(module.path))
         for key, function in module.functions.items():
             related = self.related_calls(module_name, key)
             calls = self.calls.get((module_name, key), [])
             if related:
                 view.calls[key] = related
+            if calls and (module_name, key) not in self.escaped and (module_name, key) not in self.open:
+                view.call_sites[key] = tuple(
+                    (os.path.abspath(m.path), c.place.line, c.place.column) for c, m, _ in calls
+                )
             for param in function.params:
                 term = self.param_value(module_name, key, param.name)
                 if term is None:
@@ -894,6 +899,10 @@ class Judge:
                 view.local_only = view.local_only | {key}
         for name in _refs_of(module):
             view.refs[name] = self.ref(name)
+            resolved = self.resolve(name)
+            if resolved[0] == "def" and resolved[2] in self.modules[resolved[1]].functions:
+                target = self.modules[resolved[1]]
+                view.defs[name] = (os.path.abspath(target.path), resolved[2])
         prefix = f"{module_name}."
         view.mutated = {
             name[len(prefix) :]: reason
@@ -937,6 +946,15 @@ class Judge:
         return RefValue(RefKind.UNKNOWN, name, reason=resolved[1])
 
     def external_uses(self, module_name: str) -> dict[str, int]:
+        if self._uses is None:
+            self._uses = self._count_uses()
+        return {
+            identity: sum(n for m, n in per.items() if m != module_name)
+            for identity, per in self._uses.items()
+            if any(m != module_name for m in per)
+        }
+
+    def _count_uses(self) -> dict[str, dict[str, int]]:
         totals: dict[str, dict[str, int]] = {}
         for module in self.modules.values():
             for name, count in module.init_uses:
@@ -946,11 +964,7 @@ class Judge:
                 identity = f"{resolved[1]}.{resolved[2]}"
                 per = totals.setdefault(identity, {})
                 per[module.module] = per.get(module.module, 0) + count
-        return {
-            identity: sum(n for m, n in per.items() if m != module_name)
-            for identity, per in totals.items()
-            if any(m != module_name for m in per)
-        }
+        return totals
 
 
 def _localize(module: ModuleSummary, modules: Mapping[str, ModuleSummary]) -> None:
@@ -1130,11 +1144,20 @@ def build_view(
     judge.run()
     view = ProjectView(layout.root)
     wanted = {os.path.abspath(p) for p in paths}
-    for name, module in modules.items():
-        if os.path.abspath(module.path) in wanted:
-            module_view = judge.view(name)
-            module_view.external_uses = judge.external_uses(name)
-            view.modules[os.path.abspath(module.path)] = module_view
+    chosen = {name for name, module in modules.items() if os.path.abspath(module.path) in wanted}
+    # The modules a linted module's layers may continue in: its callers and its callees.
+    neighbours: set[str] = set()
+    for (target, _key), calls in judge.calls.items():
+        callers = {m.module for _, m, _ in calls}
+        if target in chosen:
+            neighbours |= callers
+        if callers & chosen:
+            neighbours.add(target)
+    for name in chosen | neighbours:
+        module = modules[name]
+        module_view = judge.view(name)
+        module_view.external_uses = judge.external_uses(name)
+        view.modules[os.path.abspath(module.path)] = module_view
     return view
 
 

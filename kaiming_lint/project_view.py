@@ -72,6 +72,7 @@ class Origin:
 class ModuleView:
     module: str
     is_package: bool
+    path: str = ""  # absolute
     params: dict[tuple[str, str], ParamValue] = field(default_factory=dict)
     refs: dict[str, RefValue] = field(default_factory=dict)
     # Functions called only here (not escaping, not open): their returns may be followed.
@@ -80,6 +81,11 @@ class ModuleView:
     external_uses: dict[str, int] = field(default_factory=dict)  # constant -> uses elsewhere
     # The calls of each function of this module (own module first), for related locations.
     calls: dict[str, tuple[Related, ...]] = field(default_factory=dict)
+    # Functions every call of which is visible (not escaping, not open): where those calls
+    # are, as (absolute path, line, 1-based byte column), so a return can be followed there.
+    call_sites: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict)
+    # Functions of other modules this module names: absolute name -> (absolute path, key).
+    defs: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Module-level names assigned or changed in place somewhere: name -> UnknownReason value.
     mutated: dict[str, str] = field(default_factory=dict)
 

@@ -8,4 +8,4 @@ def conv_relu(x, filters, activation):
 
 def make_dense(units):
     # A layer factory: the layer is applied, and paired, where the factory is called.
-    return layers.Dense(units)  # expect: KAI001 via pkg/models/net.py:21 pending
+    return layers.Dense(units)  # expect: KAI001 via pkg/models/net.py:21
