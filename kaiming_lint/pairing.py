@@ -710,9 +710,7 @@ class Follower:
             wanted.append(use)
         return wanted
 
-    def _calls_of(
-        self, node: cst.FunctionDef, owner: Scope
-    ) -> list[tuple[Follower, Use]] | None:
+    def _calls_of(self, node: cst.FunctionDef, owner: Scope) -> list[tuple[Follower, Use]] | None:
         """Every call ``name(...)`` of a function, or None if it is also used otherwise (or,
         with a project-wide view, called from another module too)."""
         context = self.resolver.context

@@ -881,7 +881,11 @@ class Judge:
             calls = self.calls.get((module_name, key), [])
             if related:
                 view.calls[key] = related
-            if calls and (module_name, key) not in self.escaped and (module_name, key) not in self.open:
+            if (
+                calls
+                and (module_name, key) not in self.escaped
+                and (module_name, key) not in self.open
+            ):
                 view.call_sites[key] = tuple(
                     (os.path.abspath(m.path), c.place.line, c.place.column) for c, m, _ in calls
                 )

@@ -34,7 +34,7 @@ def two_local_calls(x):
 
 def own_relu(x):
     # Decided inside the function: found today.
-    return layers.Dense(32, activation="relu")(x)  # expect: KAI001
+    return layers.Dense(64, activation="relu")(x)  # expect: KAI001
 
 
 def looped(x, filters, activation):

@@ -10,5 +10,5 @@ def build():
     inputs = keras.Input((32, 32, 3))
     x = tower.alternating(inputs, 3, "relu")
     x = tower.head(x)
-    x = stages.stage(x, 32)
+    x = stages.stage(layers.Reshape((4, 8, 1))(x), 32)
     return keras.Model(inputs, layers.Dense(10)(x))
