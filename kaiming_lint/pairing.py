@@ -36,8 +36,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from typing import Protocol
 from dataclasses import dataclass
+from typing import Protocol
 
 import libcst as cst
 
