@@ -669,19 +669,17 @@ class Follower:
         if context is None or self.peers is None or qualname not in context.defs:
             return None
         path, key = context.defs[qualname]
+        if "." in key:
+            return None  # a method or a nested function: not reached from outside by name
         peer = self.peers.get(path)
         if not isinstance(peer, Follower):
             return None
-        scope = peer.scope_named(key)
-        if scope is None or not isinstance(scope.node, cst.FunctionDef):
+        # The name must stand for that one definition in its module: bound once, never
+        # rebound (``global``, a second ``def``, a try-import) or assigned from elsewhere.
+        value = peer.resolver.name(key, peer.index.module_scope)
+        if not isinstance(value, Def) or not isinstance(value.node, cst.FunctionDef):
             return None
-        return peer, scope.node
-
-    def scope_named(self, ident: str) -> Scope | None:
-        for scope in self.index.scopes.values():
-            if scope.ident == ident:
-                return scope
-        return None
+        return peer, value.node
 
     def calls_at(self, name: str, places: list[tuple[int, int]]) -> list[Use] | None:
         """The calls of ``name`` (or ``x.name``) at these (line, byte column) places."""

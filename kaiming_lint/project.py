@@ -509,8 +509,10 @@ class Judge:
                 self.escape(name)
             for name, reason in module.stores:
                 resolved = self.resolve(name)
-                if resolved[0] == "constant":
+                if resolved[0] in ("constant", "def"):  # ops.ACT = ..., ops.act = lambda ...
                     self.mutated.setdefault(f"{resolved[1]}.{resolved[2]}", reason)
+                    if resolved[0] == "def":
+                        self.escape(name)
             if module.reflective:  # globals(), eval, exec: whatever the module reaches
                 for key in module.functions:
                     self.escaped.setdefault((module.module, key), _DYNAMIC)

@@ -12,10 +12,10 @@ def build():
     acts.patched = tanh_act
     setup()
     inputs = keras.Input((8,))
-    a = redefined(layers.Dense(8)(inputs))  # unknown: rebound-name
-    b = assigned(layers.Dense(8)(inputs))  # unknown: rebound-name
-    c = imported(layers.Dense(8)(inputs))  # unknown: rebound-name
-    d = acts.set_globally(layers.Dense(8)(inputs))  # unknown: dynamic-attribute
-    e = acts.patched(layers.Dense(8)(inputs))  # unknown: dynamic-attribute
+    a = redefined(layers.Dense(8)(inputs))  # unknown: call-to-user-code
+    b = assigned(layers.Dense(8)(inputs))  # unknown: call-to-user-code
+    c = imported(layers.Dense(8)(inputs))  # unknown: call-to-user-code
+    d = acts.set_globally(layers.Dense(8)(inputs))  # unknown: call-to-user-code
+    e = acts.patched(layers.Dense(8)(inputs))  # unknown: call-to-user-code
     f = kept(layers.Dense(8)(inputs))  # expect: KAI001 cross-module
     return keras.Model(inputs, layers.Concatenate()([a, b, c, d, e, f]))
