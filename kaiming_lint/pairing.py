@@ -37,7 +37,6 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 import libcst as cst
 
@@ -46,7 +45,7 @@ from kaiming_lint.facts import Init, LayerFacts, Pairing
 from kaiming_lint.flow import Flow, Use, find, target_names, walk
 from kaiming_lint.origins import OUTPUT
 from kaiming_lint.paths import Outcomes, PathState, Step, StepKind
-from kaiming_lint.peers import Peers, call_places
+from kaiming_lint.peers import Peers, Project, call_places
 from kaiming_lint.project_view import LayerOrigins, ModuleView, Origin, OriginKind
 from kaiming_lint.resolve import (
     KERNEL_CALL_NAMES,
@@ -105,7 +104,7 @@ def analyze(
     module: cst.Module,
     extra_relu_activations: frozenset[str] = frozenset(),
     context: ModuleView | None = None,
-    project: _Project | None = None,
+    project: Project | None = None,
 ) -> ModuleFacts:
     """Find every Keras kernel layer built in ``module`` and what its output feeds.
 
@@ -146,10 +145,6 @@ def _follower(
     index = index_module(module)
     resolver = Resolver(index, context)
     return Follower(index, resolver, Interpreter(resolver, extra), module, peers)
-
-
-class _Project(Protocol):
-    def for_path(self, path: str) -> ModuleView | None: ...
 
 
 class Follower:

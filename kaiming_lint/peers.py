@@ -10,7 +10,6 @@ notebook caller, a file that changed, a module without a view) leaves the layer 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -21,11 +20,15 @@ from kaiming_lint.parsing import parse
 from kaiming_lint.positions import positions
 from kaiming_lint.project_view import ModuleView
 
-__all__ = ["Peers", "byte_column"]
+__all__ = ["Peers", "Project", "byte_column", "call_places"]
 
 
-class _Project(Protocol):
+class Project(Protocol):
+    """What the peers need of the project-wide view."""
+
     def for_path(self, path: str) -> ModuleView | None: ...
+
+    def read(self, path: str) -> bytes | None: ...
 
 
 class Peers:
@@ -33,7 +36,7 @@ class Peers:
 
     def __init__(
         self,
-        project: _Project,
+        project: Project,
         build: Callable[[cst.Module, ModuleView, Peers], object],
     ) -> None:
         self.project = project
@@ -41,10 +44,10 @@ class Peers:
         self.loaded: dict[str, object | None] = {}
 
     def register(self, path: str, follower: object) -> None:
-        self.loaded[os.path.abspath(path)] = follower
+        self.loaded[path] = follower
 
     def get(self, path: str) -> object | None:
-        path = os.path.abspath(path)
+        """The analysis of the module at ``path`` (absolute, as the views give it)."""
         if path in self.loaded:
             return self.loaded[path]
         self.loaded[path] = None  # a cycle while loading: not followed
@@ -58,11 +61,13 @@ class Peers:
         view = self.project.for_path(path)
         if view is None:
             return None
+        data = self.project.read(path)
+        if data is None:
+            return None
         try:
-            with open(path, "rb") as stream:
-                text, _ = decode(stream.read())
+            text, _ = decode(data)
             module = parse(text)
-        except (OSError, Unreadable, RecursionError):
+        except (Unreadable, RecursionError):
             return None
         return self.build(module, view, self)
 

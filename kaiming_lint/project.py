@@ -74,9 +74,23 @@ class ProjectView:
 
     root: str
     modules: dict[str, ModuleView] = field(default_factory=dict)
+    overrides: dict[str, bytes] = field(default_factory=dict)  # editor buffers, by path
 
     def for_path(self, path: str) -> ModuleView | None:
         return self.modules.get(os.path.abspath(path))
+
+    def read(self, path: str) -> bytes | None:
+        """Another module's source, for following a layer's output into it (None: unreadable,
+        or not a regular file)."""
+        if path in self.overrides:
+            return self.overrides[path]
+        if not _regular(path):
+            return None
+        try:
+            with open(path, "rb") as stream:
+                return stream.read()
+        except OSError:
+            return None
 
 
 # --- the root and the modules ----------------------------------------------------------------
@@ -542,7 +556,9 @@ class Judge:
         resolved = self.resolve(name)
         if resolved[0] == "unknown":  # m.__dict__, m.missing: any function of m may be reached
             found = self.module_prefix(name)
-            if found is not None:
+            if found is not None and (
+                not found[1] or found[1][0] not in self.modules[found[0]].names
+            ):
                 resolved = ("module", found[0])
         if resolved[0] == "module":
             module = self.modules[resolved[1]]
@@ -1139,16 +1155,17 @@ def build_view(
     ``overrides``: absolute path -> contents that replace the file on disk (editor buffers).
     """
     layout = find_root(paths, configured_root)
+    buffers = {os.path.abspath(k): v for k, v in (overrides or {}).items()}
     modules = index(
         layout,
         cache_enabled=cache_enabled,
         extra=paths,
         settings_key=settings_key,
-        overrides={os.path.abspath(k): v for k, v in (overrides or {}).items()},
+        overrides=buffers,
     )
     judge = Judge(modules, layout.library, public_api, os.getcwd())
     judge.run()
-    view = ProjectView(layout.root)
+    view = ProjectView(layout.root, overrides=buffers)
     wanted = {os.path.abspath(p) for p in paths}
     chosen = {name for name, module in modules.items() if os.path.abspath(module.path) in wanted}
     # The modules a linted module's layers may continue in: its callers and its callees.
