@@ -5,11 +5,13 @@ and writing fixed files atomically. The only layer that touches the file system.
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 from kaiming_lint.pipeline import unreadable_finding
 from kaiming_lint.results import FileResult, InternalError, LintOptions
@@ -70,17 +72,30 @@ def lint_files(
     if workers == 1 or len(paths) < 2:
         return _lint_batch(paths, options)
     workers = min(workers, len(paths))
-    # The analysis is imported with this module: forked workers inherit it.
+    # The analysis is imported with this module: forked workers inherit it, and the project
+    # view too, instead of receiving a pickled copy with every batch.
+    global _INHERITED_PROJECT
+    sent = options
+    if options.project is not None and multiprocessing.get_start_method() == "fork":
+        _INHERITED_PROJECT = options.project
+        sent = replace(options, project=_INHERITED)
     results: list[FileResult] = [FileResult(path=path) for path in paths]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        submitted = [
-            (batch, pool.submit(_lint_batch, [paths[i] for i in batch], options))
-            for batch in _batches(paths, workers)
-        ]
-        for batch, future in submitted:
-            for index, result in zip(batch, future.result(), strict=True):
-                results[index] = result
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            submitted = [
+                (batch, pool.submit(_lint_batch, [paths[i] for i in batch], sent))
+                for batch in _batches(paths, workers)
+            ]
+            for batch, future in submitted:
+                for index, result in zip(batch, future.result(), strict=True):
+                    results[index] = result
+    finally:
+        _INHERITED_PROJECT = None
     return results
+
+
+_INHERITED = "inherited from the parent process"  # LintOptions.project in a forked worker
+_INHERITED_PROJECT: object = None
 
 
 _BATCHES_PER_WORKER = 32
@@ -118,6 +133,8 @@ def _size(path: str) -> int:
 
 
 def _lint_batch(paths: Sequence[str], options: LintOptions) -> list[FileResult]:
+    if options.project == _INHERITED:
+        options = replace(options, project=_INHERITED_PROJECT)
     results = []
     for path in paths:
         result = lint_file(path, options)
