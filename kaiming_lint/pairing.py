@@ -120,10 +120,11 @@ def analyze(
         def build(other: cst.Module, view: ModuleView, peers: Peers) -> Follower:
             return _follower(other, extra, view, peers)
 
-        peers = Peers(project, build)
+        # One set of parsed peers per project and settings, for every file of this process.
+        shared = project.memo(("peers", extra), lambda: Peers(project, build))
+        assert isinstance(shared, Peers)
+        peers = shared
     analysis = _follower(module, extra, context, peers)
-    if peers is not None and context is not None:
-        peers.register(context.path, analysis)
     index, resolver = analysis.index, analysis.resolver
     layers: list[LayerFacts] = []
     for site in index.sites:

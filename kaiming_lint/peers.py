@@ -30,6 +30,8 @@ class Project(Protocol):
 
     def read(self, path: str) -> bytes | None: ...
 
+    def memo(self, key: object, make: Callable[[], object]) -> object: ...
+
 
 class Peers:
     """The parsed other modules of one run, by absolute path (None: could not be read)."""

@@ -24,7 +24,7 @@ import ast
 import functools
 import os
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,20 @@ class ProjectView:
     root: str
     modules: dict[str, ModuleView] = field(default_factory=dict)
     overrides: dict[str, bytes] = field(default_factory=dict)  # editor buffers, by path
+    # Analyses of other modules built while following layers, kept for the next file of the
+    # same process (never pickled to workers).
+    _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        return state
+
+    def memo(self, key: object, make: Callable[[], object]) -> object:
+        """The object made for ``key`` in this process, made once."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def for_path(self, path: str) -> ModuleView | None:
         return self.modules.get(os.path.abspath(path))
@@ -653,23 +667,28 @@ class Judge:
 
     # parameter values
 
-    def run(self) -> None:
+    def run(self, modules: Iterable[str] | None = None) -> None:
+        """Bind every call, then compute the parameters of the functions of ``modules`` (all
+        when None) and of every function their values depend on."""
+        self.prepare()
+        self.solve(self.modules if modules is None else modules)
+
+    def prepare(self) -> None:
         self.bind_calls()
         self._resolved.clear()  # constants found mutated resolve to unknown from here on
         self.mark_open()
-        keys = [
-            (m.module, f.key, p.name)
-            for m in self.modules.values()
-            for f in m.functions.values()
-            for p in f.params
-        ]
+
+    def solve(self, modules: Iterable[str]) -> None:
+        relevant = self._depended_on(modules)
+        keys = [(m, f, p.name) for m, f in relevant for p in self.modules[m].functions[f].params]
         for key in keys:
             self.values[key] = None
         budget = 8 * max(len(keys), 1)
         changed = True
+        work = [(key, self.calls[key]) for key in relevant if key in self.calls]
         while changed and budget > 0:
             changed = False
-            for (module_name, function_key), calls in self.calls.items():
+            for (module_name, function_key), calls in work:
                 if (module_name, function_key) in self.escaped or (
                     module_name,
                     function_key,
@@ -688,6 +707,27 @@ class Judge:
             for key, value in self.values.items():
                 if value is not None and not isinstance(value, TUnknown):
                     self.values[key] = TUnknown(_BUDGET)
+
+    def _depended_on(self, modules: Iterable[str]) -> list[tuple[str, str]]:
+        """The functions of ``modules`` and, transitively, the callers (and enclosing functions)
+        whose parameters their call sites pass on."""
+        seen: set[tuple[str, str]] = set()
+        order: list[tuple[str, str]] = []
+        stack = [(m, f) for m in modules for f in self.modules[m].functions]
+        while stack:
+            key = stack.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            order.append(key)
+            module = self.modules[key[0]]
+            parent = module.functions[key[1]].parent
+            if parent is not None and parent in module.functions:
+                stack.append((key[0], parent))
+            for call, caller, _ in self.calls.get(key, ()):
+                if call.caller is not None and call.caller in caller.functions:
+                    stack.append((caller.module, call.caller))
+        return order
 
     def join(
         self,
@@ -989,6 +1029,23 @@ class Judge:
         return totals
 
 
+_SIBLINGS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _siblings(directory: str, modules: Mapping[str, ModuleSummary]) -> frozenset[str]:
+    """The names of the modules right in ``directory`` (as ``import name`` would find them)."""
+    key = (id(modules), directory)
+    found = _SIBLINGS.get(key)
+    if found is None:
+        prefix = directory + "."
+        found = frozenset(
+            name[len(prefix) :].partition(".")[0] for name in modules if name.startswith(prefix)
+        )
+        _SIBLINGS.clear()  # one project at a time
+        _SIBLINGS[key] = found
+    return found
+
+
 def _localize(module: ModuleSummary, modules: Mapping[str, ModuleSummary]) -> None:
     """Rewrite ``blocks.f`` to ``train.blocks.f`` in ``train/run.py`` when ``train/blocks.py``
     is a module of the project and no top-level ``blocks`` is: a script's own directory comes
@@ -1004,10 +1061,20 @@ def _localize(module: ModuleSummary, modules: Mapping[str, ModuleSummary]) -> No
         directory = module.module.rpartition(".")[0]
     if directory in modules:
         return  # a package's module: its absolute imports start at the top
+    siblings = _siblings(directory, modules)
+    # A neighbour is reached through an import (a module-level name) or a call or use of a
+    # dotted name; when none starts with a neighbour's name there is nothing to rewrite.
+    firsts = {t.name.partition(".")[0] for t in module.names.values() if isinstance(t, TRef)}
+    firsts.update(
+        c.callee.name.partition(".")[0] for c in module.calls if isinstance(c.callee, TRef)
+    )
+    firsts.update(name.partition(".")[0] for name, _ in module.escapes)
+    if not (firsts & siblings):
+        return
 
     def local(name: str) -> str:
-        first = name.split(".")[0]
-        if first in modules or f"{directory}.{first}" not in modules:
+        first = name.partition(".")[0]
+        if first in modules or first not in siblings:
             return name
         return f"{directory}.{name}"
 
@@ -1164,7 +1231,7 @@ def build_view(
         overrides=buffers,
     )
     judge = Judge(modules, layout.library, public_api, os.getcwd())
-    judge.run()
+    judge.prepare()
     view = ProjectView(layout.root, overrides=buffers)
     wanted = {os.path.abspath(p) for p in paths}
     chosen = {name for name, module in modules.items() if os.path.abspath(module.path) in wanted}
@@ -1176,6 +1243,7 @@ def build_view(
             neighbours |= callers
         if callers & chosen:
             neighbours.add(target)
+    judge.solve(chosen | neighbours)
     for name in chosen | neighbours:
         module = modules[name]
         module_view = judge.view(name)

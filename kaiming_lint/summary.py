@@ -33,7 +33,7 @@ __all__ = [
     "summarize",
 ]
 
-SUMMARY_VERSION = 1  # bump whenever what a summary holds changes (the cache key includes it)
+SUMMARY_VERSION = 2  # bump whenever what a summary holds changes (the cache key includes it)
 
 _KERNEL_NAMES = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
     alias for alias, name in knowledge.LAYER_ALIASES.items() if name in knowledge.KERNEL_LAYERS
@@ -47,6 +47,7 @@ _REBOUND = TUnknown(UnknownReason.REBOUND_NAME.value)
 _FROM_OUTSIDE = UnknownReason.PARAMETER_FROM_OUTSIDE.value
 _DYNAMIC = UnknownReason.DYNAMIC_ATTRIBUTE.value
 _MAX_DEPTH = 20
+_MAX_EXPRESSION = 2000  # longer literals and constructor calls are kept as unknown
 # Names that reach any function of a module by name, not by a call the summary can read.
 _REFLECTIVE_CALLS = frozenset(
     {"globals", "locals", "vars", "eval", "exec", "compile", "__import__"}
@@ -493,7 +494,19 @@ class _Summarizer:
             if isinstance(base, TRef):
                 return TRef(symbols.canonical(f"{base.name}.{expr.attr}"))
             return _UNKNOWN_ARGUMENT
+        if isinstance(expr, ast.Call):
+            # Kept only when the analysis can read it: a Keras constructor (an initializer, an
+            # activation layer) or dict(...); any other call's value is not known statically.
+            func = self.term(expr.func, scope, depth + 1)
+            if not (
+                isinstance(func, TRef)
+                and (func.name == "builtins.dict" or symbols.classify(func.name) is not None)
+            ):
+                return _UNKNOWN_ARGUMENT
         if isinstance(expr, (ast.Call, ast.Dict, ast.List, ast.Tuple, ast.Set)):
+            text = ast.unparse(expr)
+            if len(text) > _MAX_EXPRESSION:
+                return _UNKNOWN_ARGUMENT
             env: dict[str, Term] = {}
             for node in ast.walk(expr):
                 if isinstance(
@@ -504,7 +517,7 @@ class _Summarizer:
                     return _UNKNOWN_ARGUMENT
                 if isinstance(node, ast.Name) and node.id not in env:
                     env[node.id] = self.lookup(node.id, scope, depth + 1)
-            return TExpr(ast.unparse(expr), tuple(sorted(env.items())))
+            return TExpr(text, tuple(sorted(env.items())))
         return _UNKNOWN_ARGUMENT
 
     # pass 2: calls and escapes

@@ -9,6 +9,7 @@ module only knows how Keras lays out its modules. It imports neither libcst nor 
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple
 
 from kaiming_lint import knowledge
@@ -51,6 +52,7 @@ class Symbol(NamedTuple):
     name: str  # "Conv2D", "relu", "HeNormal", "Sequential"; for modules the canonical path
 
 
+@lru_cache(maxsize=65536)
 def canonical(qualname: str) -> str:
     """Rewrite any Keras import root to ``keras`` (``tf_keras.layers`` -> ``keras.layers``)."""
     for root in _ROOTS:
@@ -65,6 +67,7 @@ def canonical(qualname: str) -> str:
     return qualname
 
 
+@lru_cache(maxsize=65536)
 def classify(qualname: str) -> Symbol | None:
     """The Keras/TensorFlow object a qualified name denotes, or None for anything else.
 
