@@ -118,13 +118,18 @@ def _classify_tensorflow(name: str) -> Symbol | None:
         knowledge.INITIALIZER_CLASSES
     ):
         return Symbol(SymbolKind.INITIALIZER, last)
-    if name == knowledge.TENSORFLOW_MODULE or any(
-        tf_module == name or tf_module.startswith(name + ".")
-        for tf_module in knowledge.TENSORFLOW_ACTIVATION_MODULES
-        + knowledge.TENSORFLOW_INITIALIZER_MODULES
-    ):
+    if name == knowledge.TENSORFLOW_MODULE or name in _TENSORFLOW_MODULE_PREFIXES:
         return _module(name)
     return None
+
+
+# Every module that leads to a TensorFlow activation or initializer module (and those modules).
+_TENSORFLOW_MODULE_PREFIXES = frozenset(
+    ".".join(parts[:cut])
+    for module in knowledge.TENSORFLOW_ACTIVATION_MODULES + knowledge.TENSORFLOW_INITIALIZER_MODULES
+    for parts in [module.split(".")]
+    for cut in range(1, len(parts) + 1)
+)
 
 
 def _module(name: str) -> Symbol:
