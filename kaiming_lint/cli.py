@@ -224,13 +224,22 @@ def _with_project(options: LintOptions, files: list[str], settings: RunSettings)
 
     from kaiming_lint.project import build_view
 
-    view = build_view(
-        python,
-        public_api=options.public_api,
-        configured_root=settings.project_root,
-        cache_enabled=not settings.no_cache,
-        settings_key=",".join(sorted(options.extra_relu_activations)),
-    )
+    try:
+        view = build_view(
+            python,
+            public_api=options.public_api,
+            configured_root=settings.project_root,
+            cache_enabled=not settings.no_cache,
+            settings_key=",".join(sorted(options.extra_relu_activations)),
+        )
+    except (RecursionError, MemoryError, OSError) as error:
+        # Checking each file alone is still exact: only the project's facts are missing.
+        print(
+            f"{PROGRAM}: warning: project-wide analysis skipped ({type(error).__name__}: "
+            f"{error}); each file is checked alone",
+            file=sys.stderr,
+        )
+        return options
     return replace(options, project=view)
 
 

@@ -413,3 +413,22 @@ def test_bad_project_settings_are_one_line_naming_the_key(cli, write, table, nam
     assert named in run.err and "pyproject.toml" in run.err
     with pytest.raises(ConfigError):
         load_config(start=".")
+
+
+def test_a_project_that_cannot_be_indexed_is_checked_file_by_file(tmp_path, monkeypatch, capsys):
+    """An unreadable project (here: indexing raises OSError) still gets each file checked alone."""
+    from kaiming_lint import cli, project
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(project, "build_view", refuse)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "model.py").write_text(
+        'from keras import layers\n\nlayer = layers.Dense(8, activation="relu")\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["--jobs", "1", "model.py"]) == 1
+    out, err = capsys.readouterr()
+    assert "model.py:3:9: KAI001" in out
+    assert err.count("\n") == 1 and "project-wide analysis skipped (PermissionError" in err
