@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +151,36 @@ def test_lint_demo_compare_variance(tmp_path, method):
     # The Dense with a constant kernel: every unit equal, so its output barely varies before.
     constant = next(cells for cells in rows if cells[1] == "Dense" and float(cells[2]) < 0.05)
     assert float(constant[3]) / float(constant[2]) > 10
+
+
+def test_project_demo_is_found_across_modules_fixed_once_and_builds_with_he_kernels(tmp_path):
+    """examples/project_demo: the layer in blocks.py is reported from model.py's calls, and the
+    one fix there gives both Conv2D layers a He kernel when model.py builds the model."""
+    demo = tmp_path / "project_demo"
+    shutil.copytree(EXAMPLES / "project_demo", demo)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "KAIMING_LINT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    lint = [sys.executable, "-m", "kaiming_lint", "--format", "json", "--exit-zero"]
+    found = json.loads(
+        subprocess.run([*lint, "."], cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+    )
+    assert [(f["path"], f["line"], f["code"]) for f in found] == [
+        ("project_demo/blocks.py", 12, "KAI001")
+    ]
+    assert [(r["path"], r["line"]) for r in found[0]["related"]] == [
+        ("project_demo/model.py", 10),
+        ("project_demo/model.py", 11),
+    ]
+    before = subprocess.run(
+        [sys.executable, str(demo / "model.py")], env=env, capture_output=True, text=True
+    )
+    assert "project_demo: ['GlorotUniform', 'GlorotUniform']" in before.stdout, before.stderr
+    subprocess.run([*lint, "--fix", "."], cwd=tmp_path, env=env, check=True, capture_output=True)
+    after = subprocess.run(
+        [sys.executable, str(demo / "model.py")], env=env, capture_output=True, text=True
+    )
+    assert "project_demo: ['KaimingNormal', 'KaimingNormal']" in after.stdout, after.stderr
