@@ -9,7 +9,7 @@ from keras import layers
 
 
 def conv_block(x, filters, activation):
-    x = layers.Conv2D(filters, 3, padding="same")(x)
+    x = layers.Conv2D(filters, 3, padding="same")(x)  # expect: KAI001
     return layers.Activation(activation)(x)
 
 
