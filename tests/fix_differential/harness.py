@@ -140,6 +140,9 @@ EXAMPLE_CALLS = {
     "examples/lint_demo/compare_variance.py": (),
     "examples/plot_signal_logs.py": (),  # reads event files; builds no model
     "examples/signal_monitor_defaults.py": (),  # trains train_deep_plain_net's models
+    # Two modules of one project (tests/test_examples.py fixes and builds them together).
+    "examples/project_demo/blocks.py": (),
+    "examples/project_demo/model.py": (),
 }
 
 
