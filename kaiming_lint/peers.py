@@ -45,9 +45,6 @@ class Peers:
         self.build = build  # makes the analysis (a pairing.Follower) of a parsed module
         self.loaded: dict[str, object | None] = {}
 
-    def register(self, path: str, follower: object) -> None:
-        self.loaded[path] = follower
-
     def get(self, path: str) -> object | None:
         """The analysis of the module at ``path`` (absolute, as the views give it)."""
         if path in self.loaded:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaiming_lint import knowledge, symbols
+from kaiming_lint import symbols
 from kaiming_lint.project_view import ModuleView, ParamValue, RefKind, RefValue
 from kaiming_lint.results import PublicApi, Related, UnknownReason
 from kaiming_lint.summary import (
@@ -667,12 +667,6 @@ class Judge:
 
     # parameter values
 
-    def run(self, modules: Iterable[str] | None = None) -> None:
-        """Bind every call, then compute the parameters of the functions of ``modules`` (all
-        when None) and of every function their values depend on."""
-        self.prepare()
-        self.solve(self.modules if modules is None else modules)
-
     def prepare(self) -> None:
         self.bind_calls()
         self._resolved.clear()  # constants found mutated resolve to unknown from here on
@@ -951,7 +945,7 @@ class Judge:
                 term = self.param_value(module_name, key, param.name)
                 if term is None:
                     term = TUnknown(_OUTSIDE)  # reached only through unfinished recursion
-                is_default = isinstance(term, _Default) or (bool(calls) and _all_default(term))
+                is_default = isinstance(term, _Default)
                 view.params[(key, param.name)] = ParamValue(_plain(term), related, is_default)
             if (
                 (module_name, key) not in self.escaped
@@ -1126,10 +1120,6 @@ def _plain(term: Term) -> Term:
     return TLit(term.value) if isinstance(term, _Default) else term
 
 
-def _all_default(term: Term) -> bool:
-    return isinstance(term, _Default)
-
-
 def _join(current: Term | None, new: Term) -> Term:
     if isinstance(new, TUnknown):
         if isinstance(current, TUnknown) and current.reason != _DISAGREE:
@@ -1250,8 +1240,3 @@ def build_view(
         module_view.external_uses = judge.external_uses(name)
         view.modules[os.path.abspath(module.path)] = module_view
     return view
-
-
-def kernel_text(data: bytes) -> bool:
-    """Cheap check: does a file mention any kernel-layer name (worth a module view)?"""
-    return any(name.encode() in data for name in knowledge.KERNEL_LAYERS)

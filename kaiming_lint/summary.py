@@ -33,7 +33,7 @@ __all__ = [
     "summarize",
 ]
 
-SUMMARY_VERSION = 2  # bump whenever what a summary holds changes (the cache key includes it)
+SUMMARY_VERSION = 3  # bump whenever what a summary holds changes (the cache key includes it)
 
 _KERNEL_NAMES = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
     alias for alias, name in knowledge.LAYER_ALIASES.items() if name in knowledge.KERNEL_LAYERS
@@ -704,7 +704,6 @@ class _Summarizer:
             self.stores.append((term.name, reason))
 
     def record_call(self, node: ast.Call, scope: _Scope, in_loop: bool) -> None:
-        super_of = None
         func = node.func
         if isinstance(func, ast.Name) and func.id in _REFLECTIVE_CALLS:
             namespace = func.id in ("globals", "locals", "vars")
@@ -728,32 +727,28 @@ class _Summarizer:
             and not _outside(mutated.name)
         ):
             self.stores.append((mutated.name, _DYNAMIC))  # CFG.update(...) from anywhere
-        if isinstance(func, (ast.Name, ast.Attribute)) and not self.is_super_init(func):
-            called = self.term(func, scope)
-            if isinstance(called, TRef) and called.name in _IMPORTERS:
-                argument = node.args[0] if node.args else None
-                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                    self.escapes.append((argument.value, _DYNAMIC))
-                else:
-                    self.reflective = True
-            elif isinstance(called, TUnknown):
-                for name in self.candidates(func, scope):
-                    if not _outside(name):
-                        self.record_call_to(node, scope, in_loop, TRef(name))
-                return
-        if self.is_super_init(node.func):
+        if self.is_super_init(func):
             method = _enclosing(scope, "function")
-            if method is None or method.class_key is None:
-                return
-            callee: Term = TRef("")
-            super_of = method.class_key
-        else:
-            callee = self.term(node.func, scope)
-            if not isinstance(callee, TRef) or _outside(callee.name):
-                self.record_init_uses(node, scope, in_loop)
-                return
-        self.record_call_to(node, scope, in_loop, callee, super_of)
-        for name in self.star_variants(node.func, scope):
+            if method is not None and method.class_key is not None:
+                self.record_call_to(node, scope, in_loop, TRef(""), method.class_key)
+            return
+        callee = self.term(func, scope)
+        if isinstance(callee, TRef) and callee.name in _IMPORTERS:
+            argument = node.args[0] if node.args else None
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                self.escapes.append((argument.value, _DYNAMIC))
+            else:
+                self.reflective = True
+        elif isinstance(callee, TUnknown) and isinstance(func, (ast.Name, ast.Attribute)):
+            for name in self.candidates(func, scope):  # a name bound more than once
+                if not _outside(name):
+                    self.record_call_to(node, scope, in_loop, TRef(name))
+            return
+        if not isinstance(callee, TRef) or _outside(callee.name):
+            self.record_init_uses(node, scope, in_loop)
+            return
+        self.record_call_to(node, scope, in_loop, callee)
+        for name in self.star_variants(func, scope):
             self.record_call_to(node, scope, in_loop, TRef(name))  # a star import may rebind it
 
     def record_call_to(
