@@ -24,12 +24,20 @@ import ast
 import functools
 import os
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kaiming_lint import symbols
+from kaiming_lint.project_cache import SummaryCache, Words
+from kaiming_lint.project_scope import (
+    bearing_modules,
+    identifiers,
+    module_word,
+    package_words,
+    reach_words,
+)
 from kaiming_lint.project_view import ModuleView, ParamValue, RefKind, RefValue
 from kaiming_lint.results import PublicApi, Related, UnknownReason
 from kaiming_lint.summary import (
@@ -290,6 +298,78 @@ def _notebook_summary(data: bytes, path: str, module: str) -> ModuleSummary | No
     return summary
 
 
+class ModuleIndex(Mapping[str, ModuleSummary]):
+    """The project's modules by dotted name, each summarised (through the cache) when first
+    looked at, and every module's identifiers (``words``; None: always consulted)."""
+
+    def __init__(self, cache: SummaryCache[ModuleSummary | None], overrides: Mapping[str, bytes]):
+        self.cache = cache
+        self.overrides = overrides
+        self.places: dict[str, tuple[str, bool]] = {}  # name -> (path, is_package)
+        self.words: dict[str, Words] = {}
+        self._summaries: dict[str, ModuleSummary] = {}
+
+    def add(self, path: str, name: str, is_package: bool) -> None:
+        if name in self.places:
+            return
+        if path in self.overrides:
+            words = identifiers(self.overrides[path], path)
+        else:
+            if not _regular(path):
+                return  # a fifo named *.py would block the read
+            try:
+                words = self.cache.words(_path(path), functools.partial(identifiers, path=path))
+            except OSError:
+                return
+        self.places[name] = (path, is_package)
+        self.words[name] = words
+        if path.endswith(".ipynb") and self.get(name) is None:
+            del self.places[name], self.words[name]  # not a Python notebook: no module
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __getitem__(self, name: str) -> ModuleSummary:
+        found = self._summaries.get(name)
+        if found is not None:
+            return found
+        path, is_package = self.places[name]
+        if path in self.overrides:
+            summary = summary_of(self.overrides[path], path, name, is_package)
+        else:
+            try:
+                summary = self.cache.get(
+                    _path(path),
+                    name,
+                    functools.partial(_summary_from, path=path, name=name, package=is_package),
+                )
+            except OSError:
+                summary = None
+            if summary is None and not path.endswith(".ipynb"):
+                summary = unreadable_summary("", name, path)  # removed or unreadable since
+        if summary is None:
+            raise KeyError(name)
+        summary.path = path
+        _localize(summary, self)
+        self._summaries[name] = summary
+        return summary
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.places
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def close(self) -> None:
+        self.cache.close()
+
+
 def index(
     layout: Layout,
     *,
@@ -297,14 +377,14 @@ def index(
     extra: Iterable[str] = (),
     settings_key: str = "",
     overrides: Mapping[str, bytes] | None = None,
-) -> dict[str, ModuleSummary]:
-    """Every module of the project, by dotted name (the files in ``extra`` included).
+) -> ModuleIndex:
+    """Every module of the project, by dotted name (the files in ``extra`` included); the
+    caller closes it (which writes the cache's stat index).
 
     ``overrides`` maps absolute paths to contents that replace what is on disk (an editor's
     unsaved buffers); those are summarised afresh, never cached.
     """
-    overrides = overrides or {}
-    from kaiming_lint.project_cache import SummaryCache, cache_directory
+    from kaiming_lint.project_cache import cache_directory
 
     paths = discover(layout)
     seen = set(paths)
@@ -315,30 +395,14 @@ def index(
     cache: SummaryCache[ModuleSummary | None] = SummaryCache(
         directory, f"summary-v{SUMMARY_VERSION}|{settings_key}"
     )
-    modules: dict[str, ModuleSummary] = {}
+    modules = ModuleIndex(cache, overrides or {})
     try:
         for path in paths:
             name, is_package = module_name(path, layout.root)
-            if path not in overrides and not _regular(path):
-                continue  # a fifo named *.py would block the read
-            if path in overrides:
-                summary = summary_of(overrides[path], path, name, is_package)
-                if summary is not None:
-                    modules[name] = summary
-                continue
-            try:
-                summary = cache.get(
-                    _path(path),
-                    name,
-                    functools.partial(_summary_from, path=path, name=name, package=is_package),
-                )
-            except OSError:
-                continue
-            if summary is not None:
-                summary.path = path
-                modules.setdefault(name, summary)
-    finally:
+            modules.add(path, name, is_package)
+    except BaseException:
         cache.close()
+        raise
     return modules
 
 
@@ -372,14 +436,16 @@ class _Target:
 class Judge:
     def __init__(
         self,
-        modules: dict[str, ModuleSummary],
+        modules: Mapping[str, ModuleSummary],
         library: bool,
         public_api: PublicApi,
         cwd: str,
+        active: Iterable[str] | None = None,
     ) -> None:
+        """``active``: the modules whose calls, escapes and stores are bound (default: all)."""
         self.modules = modules
-        for module in modules.values():
-            _localize(module, modules)
+        self.modules_places: Mapping[str, tuple[str, bool]] = getattr(modules, "places", {})
+        self.active = [modules[name] for name in (modules if active is None else active)]
         # The last part of each module (and package) name -> the full names: what a script's
         # sibling import (``from model import build``) may reach.
         self.tops: dict[str, list[str]] = {}
@@ -531,8 +597,7 @@ class Judge:
         return None
 
     def bind_calls(self) -> None:
-        unreadable: set[str] = set()
-        for module in self.modules.values():
+        for module in self.active:
             for name, _reason in module.escapes:
                 self.escape(name)
             for name, reason in module.stores:
@@ -547,21 +612,38 @@ class Judge:
                 for term in module.names.values():
                     if isinstance(term, TRef):
                         self.escape(term.name, _DYNAMIC)
-            unreadable |= module.unreadable
-        if unreadable:  # a file that does not parse may call anything it names
-            for module in self.modules.values():
-                for key in module.functions:
-                    if key.split(".")[-1].split("#")[0] in unreadable or (
-                        key.endswith(".__init__") and key.split(".")[-2] in unreadable
-                    ):
-                        self.escaped.setdefault((module.module, key), _OUTSIDE)
-        for module in self.modules.values():
+        if any(module.unreadable for module in self.active):
+            self.escape_unreadable()
+        for module in self.active:
             for call in module.calls:
                 target = self.callee(module, call)
                 if target is None:
                     continue
                 bound = (target.module.module, target.function.key)
                 self.calls.setdefault(bound, []).append((call, module, target.self_bound))
+
+    def escape_unreadable(self) -> None:
+        """A file that does not parse may call any function it names by its top-level name,
+        when it also spells its module's name, a module that re-exports it, or sits in a
+        package a relative import reaches it through."""
+        reach = reach_words(self, self.active)
+        for broken in self.active:
+            if not broken.unreadable:
+                continue
+            place = self.modules_places.get(broken.module)
+            spelled = broken.unreadable | set(
+                package_words(broken.module, place[1] if place else broken.is_package)
+            )
+            for module in self.active:
+                module_reach = {module_word(module.module)} | reach.get((module.module, ""), set())
+                for key, function in module.functions.items():
+                    parts = key.split(".")
+                    top = parts[0].split("#")[0]
+                    if function.class_key is not None and parts[-1] != "__init__":
+                        continue  # methods are never bound to calls; a constructor by its class
+                    words = module_reach | reach.get((module.module, top), set())
+                    if top in spelled and words & spelled:
+                        self.escaped.setdefault((module.module, key), _OUTSIDE)
 
     def escape(self, name: str, reason: str = _OUTSIDE, depth: int = 0) -> None:
         if depth < 2:
@@ -637,7 +719,7 @@ class Judge:
     def mark_open(self) -> None:
         if not self.library:
             return
-        for module in self.modules.values():
+        for module in self.active:
             if module.notebook:
                 continue
             parts = module.module.split(".")
@@ -1012,7 +1094,7 @@ class Judge:
 
     def _count_uses(self) -> dict[str, dict[str, int]]:
         totals: dict[str, dict[str, int]] = {}
-        for module in self.modules.values():
+        for module in self.active:
             for name, count in module.init_uses:
                 resolved = self.resolve(name)
                 if resolved[0] != "constant":
@@ -1206,10 +1288,14 @@ def build_view(
     cache_enabled: bool = True,
     settings_key: str = "",
     overrides: Mapping[str, bytes] | None = None,
+    whole: bool = False,
 ) -> ProjectView:
     """Index the project the files in ``paths`` belong to and judge it, for those files.
 
     ``overrides``: absolute path -> contents that replace the file on disk (editor buffers).
+    Only the modules that can bear on the linted ones are summarised
+    (:mod:`kaiming_lint.project_scope`); ``whole`` summarises and binds every module instead
+    (the same views, for testing that).
     """
     layout = find_root(paths, configured_root)
     buffers = {os.path.abspath(k): v for k, v in (overrides or {}).items()}
@@ -1220,11 +1306,33 @@ def build_view(
         settings_key=settings_key,
         overrides=buffers,
     )
-    judge = Judge(modules, layout.library, public_api, os.getcwd())
-    judge.prepare()
-    view = ProjectView(layout.root, overrides=buffers)
+    try:
+        return _judged(modules, layout, paths, public_api, buffers, whole)
+    finally:
+        modules.close()
+
+
+def _judged(
+    modules: ModuleIndex,
+    layout: Layout,
+    paths: Sequence[str],
+    public_api: PublicApi,
+    buffers: Mapping[str, bytes],
+    whole: bool,
+) -> ProjectView:
     wanted = {os.path.abspath(p) for p in paths}
-    chosen = {name for name, module in modules.items() if os.path.abspath(module.path) in wanted}
+    linted = {name for name, (path, _) in modules.places.items() if os.path.abspath(path) in wanted}
+    cwd = os.getcwd()
+    if whole:
+        chosen, active = linted, None
+    else:
+        # A file that names no kernel layer is not analysed: it needs no view of its own.
+        chosen = {name for name in linted if _may_analyse(modules, name)}
+        scout = Judge(modules, layout.library, public_api, cwd, active=())
+        active = bearing_modules(scout, chosen, modules.words)
+    judge = Judge(modules, layout.library, public_api, cwd, active=active)
+    judge.prepare()
+    view = ProjectView(layout.root, overrides=dict(buffers))
     # The modules a linted module's layers may continue in: its callers and its callees.
     neighbours: set[str] = set()
     for (target, _key), calls in judge.calls.items():
@@ -1240,3 +1348,18 @@ def build_view(
         module_view.external_uses = judge.external_uses(name)
         view.modules[os.path.abspath(module.path)] = module_view
     return view
+
+
+def _may_analyse(modules: ModuleIndex, name: str) -> bool:
+    """Whether the linter analyses the module's text at all (it names a kernel layer)."""
+    from kaiming_lint.pairing import mentions_kernel_layer
+
+    path = modules.places[name][0]
+    data = modules.overrides.get(path)
+    if data is None:
+        try:
+            with open(path, "rb") as stream:
+                data = stream.read()
+        except OSError:
+            return True
+    return mentions_kernel_layer(data.decode("utf-8", "replace"))

@@ -6,7 +6,8 @@ dotted name and a key (the analysis version and the settings that change summari
     <cache>/.gitignore               "*": the cache ignores itself, like .ruff_cache
     <cache>/CACHEDIR.TAG             backup tools skip the directory
     <cache>/v1/<hh>/<name>.pickle    one entry per file; <name> hashes (content hash, module, key)
-    <cache>/v1/stat-index.pickle     path -> (stat stamp, content hash): unchanged files are not read
+    <cache>/v1/stat-index.pickle     path -> (stat stamp, content hash, identifiers): unchanged
+                                     files are not read
     <cache>/v1/last-prune            its mtime: when entries unused for 30 days were last removed
 
 Every file is written to a temporary file in its own directory and moved into place with
@@ -18,6 +19,9 @@ rebuilt. A directory that cannot be created or written turns the cache into a pl
 A stat stamp is trusted only when the file's times were at least ``RACY_NS`` older than the moment
 it was read ("racy git"): a later write within the same timestamp tick and of the same size would
 otherwise be invisible to the stamp.
+
+The index also keeps each file's identifiers (``words``), computed by the caller's function when
+the file is read: what decides, without a summary, whether a module can bear on another.
 
 Worker processes may use their own ``SummaryCache`` over the same directory for ``get`` only and
 send ``seen`` back; the main process ``adopt``s those records and is the one that calls ``close``.
@@ -43,7 +47,7 @@ ENV_VAR = "KAIMING_LINT_CACHE_DIR"
 FORMAT = 1  # bump when the layout or the entry encoding changes
 MAGIC = b"kaiming-lint cache\x00"
 ENTRY_HEADER = MAGIC + b"entry %d\n" % FORMAT
-INDEX_HEADER = MAGIC + b"stat-index %d\n" % FORMAT
+INDEX_HEADER = MAGIC + b"stat-index %d.2\n" % FORMAT
 INDEX_NAME = "stat-index.pickle"
 PRUNE_MARKER = "last-prune"
 ENTRY_SUFFIX = ".pickle"
@@ -70,12 +74,18 @@ T = TypeVar("T")
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
+Words = str | None  # a file's identifiers, joined by spaces; None: it must always be consulted
+_NO_WORDS: object = object()  # a record made without computing the words
+
+
 @dataclass(frozen=True)
 class StatRecord:
-    """What the stat index knows about one path: its stamp when read, and its content hash."""
+    """What the stat index knows about one path: its stamp when read, its content hash and
+    (when computed) its identifiers."""
 
     stamp: Stamp
     digest: str
+    words: object = _NO_WORDS  # Words, or _NO_WORDS
 
 
 @dataclass
@@ -145,6 +155,35 @@ class SummaryCache(Generic[T]):
         """Keep another instance's records (a worker's ``seen``) in the index this one writes."""
         self._seen.update(records)
 
+    def words(self, path: Path, compute: Callable[[bytes], Words]) -> Words:
+        """The identifiers of the file at ``path``: from the stat index when the file is
+        unchanged, else ``compute(bytes)`` (kept in the index). An unreadable file raises."""
+        if self._root is None:
+            return compute(self._read(path)[0])
+        name = os.fspath(path.absolute())
+        known = self._record(name)
+        if known is not None and known.words is not _NO_WORDS:
+            self._seen[name] = known
+            return known.words  # type: ignore[return-value]
+        data, status = self._read(path)
+        read_at = time.time_ns()
+        words = compute(data)
+        digest = hashlib.sha256(data).hexdigest()
+        if _trusted(status, read_at):
+            self._seen[name] = StatRecord(_stamp(status), digest, words)
+        else:
+            self._seen.pop(name, None)
+        return words
+
+    def _record(self, name: str) -> StatRecord | None:
+        """The record of ``name`` whose stamp is the file's now (this run's, else the index's)."""
+        stamp = _stamp(os.stat(name))
+        for records in (self._seen, self._index()):
+            known = records.get(name)
+            if known is not None and known.stamp == stamp:
+                return known
+        return None
+
     def get(self, path: Path, module: str, build: Callable[[bytes], T]) -> T:
         """The summary of the file at ``path`` (``module`` is its dotted name).
 
@@ -155,8 +194,8 @@ class SummaryCache(Generic[T]):
             self.stats.misses += 1
             return build(self._read(path)[0])
         name = os.fspath(path.absolute())
-        known = self._index().get(name)
-        if known is not None and known.stamp == _stamp(os.stat(name)):
+        known = self._record(name)
+        if known is not None:
             found = self._load(module, known.digest)
             if found is not None:
                 self._seen[name] = known
@@ -166,7 +205,8 @@ class SummaryCache(Generic[T]):
         read_at = time.time_ns()
         digest = hashlib.sha256(data).hexdigest()
         if _trusted(status, read_at):
-            self._seen[name] = StatRecord(_stamp(status), digest)
+            words = known.words if known is not None and known.digest == digest else _NO_WORDS
+            self._seen[name] = StatRecord(_stamp(status), digest, words)
         else:
             self._seen.pop(name, None)
         found = self._load(module, digest)
@@ -182,7 +222,15 @@ class SummaryCache(Generic[T]):
         """Write the stat index of the files seen in this run; prune unused entries once a day."""
         if self._root is None or not self._writable or not self._prepare():
             return
-        index = {name: (record.stamp, record.digest) for name, record in self._seen.items()}
+        if self._seen == self._index():
+            self._prune()
+            return  # nothing changed since the index was written
+        index = {
+            name: (record.stamp, record.digest)
+            if record.words is _NO_WORDS
+            else (record.stamp, record.digest, record.words)
+            for name, record in self._seen.items()
+        }
         payload = INDEX_HEADER + pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         self._write(self._root / INDEX_NAME, payload)
         self._prune()
@@ -206,9 +254,15 @@ class SummaryCache(Generic[T]):
         try:
             raw = _loads((self._root / INDEX_NAME).read_bytes(), INDEX_HEADER)
             return {
-                name: StatRecord(tuple(stamp), digest)
-                for name, (stamp, digest) in raw.items()
-                if isinstance(name, str) and len(stamp) == 4 and isinstance(digest, str)
+                name: StatRecord(
+                    tuple(entry[0]), entry[1], entry[2] if len(entry) == 3 else _NO_WORDS
+                )
+                for name, entry in raw.items()
+                if isinstance(name, str)
+                and len(entry) in (2, 3)
+                and len(entry[0]) == 4
+                and isinstance(entry[1], str)
+                and (len(entry) == 2 or entry[2] is None or isinstance(entry[2], str))
             }
         except Exception:  # absent, corrupt or foreign: every file is read and hashed again
             return {}
