@@ -445,7 +445,8 @@ class Judge:
         """``active``: the modules whose calls, escapes and stores are bound (default: all)."""
         self.modules = modules
         self.modules_places: Mapping[str, tuple[str, bool]] = getattr(modules, "places", {})
-        self.active = [modules[name] for name in (modules if active is None else active)]
+        chosen = None if active is None else set(active)
+        self.active = [modules[name] for name in modules if chosen is None or name in chosen]
         # The last part of each module (and package) name -> the full names: what a script's
         # sibling import (``from model import build``) may reach.
         self.tops: dict[str, list[str]] = {}
@@ -1084,12 +1085,14 @@ class Judge:
         return RefValue(RefKind.UNKNOWN, name, reason=resolved[1])
 
     def external_uses(self, module_name: str) -> dict[str, int]:
+        """How often each shared initializer the module uses is used by the other modules."""
         if self._uses is None:
             self._uses = self._count_uses()
+        own = {identity for identity, per in self._uses.items() if module_name in per}
         return {
-            identity: sum(n for m, n in per.items() if m != module_name)
-            for identity, per in self._uses.items()
-            if any(m != module_name for m in per)
+            identity: sum(n for m, n in self._uses[identity].items() if m != module_name)
+            for identity in own
+            if any(m != module_name for m in self._uses[identity])
         }
 
     def _count_uses(self) -> dict[str, dict[str, int]]:

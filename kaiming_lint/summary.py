@@ -33,7 +33,7 @@ __all__ = [
     "summarize",
 ]
 
-SUMMARY_VERSION = 3  # bump whenever what a summary holds changes (the cache key includes it)
+SUMMARY_VERSION = 4  # bump whenever what a summary holds changes (the cache key includes it)
 
 _KERNEL_NAMES = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
     alias for alias, name in knowledge.LAYER_ALIASES.items() if name in knowledge.KERNEL_LAYERS
@@ -178,7 +178,7 @@ class _Summarizer:
         self.stars: list[str] = []
         self.all_names: tuple[str, ...] | None = None
         self.all_dynamic = False
-        self.cache: dict[tuple[int, str], Term] = {}
+        self.cache: dict[tuple[_Scope, str], Term] = {}
         self.module_scope = _Scope("module", None, None)
         self.name_lines: dict[str, int] = {}
         self.stores: list[tuple[str, str]] = []
@@ -442,7 +442,7 @@ class _Summarizer:
         return [f"{star}.{root}{suffix}" for star in stars]
 
     def of_bindings(self, name: str, bindings: list[_Binding], scope: _Scope, depth: int) -> Term:
-        key = (id(scope), name)
+        key = (scope, name)  # the scope itself: an id may be reused once a scope is gone
         if key in self.cache:
             return self.cache[key]
         self.cache[key] = _REBOUND  # a cycle (a = b; b = a)

@@ -1,0 +1,148 @@
+"""Summarising only the modules that can bear on the linted ones changes no view.
+
+``build_view`` reads a module's summary only when its text spells a module word that matters
+(``kaiming_lint.project_scope``); ``whole=True`` summarises and binds every module, as the
+judge did before. On every labelled project, on the installed ``keras/src/applications`` and
+under every ``public-api`` setting, linting any one file, or all of them, gives the same view
+of each module either way; and a module that cannot bear on the linted file is not summarised.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kaiming_lint import project
+from kaiming_lint.pairing import mentions_kernel_layer
+from kaiming_lint.project import build_view
+from kaiming_lint.results import PublicApi
+
+from .corpus import load, project_names
+from .test_keras_applications import applications_dir
+
+pytestmark = pytest.mark.slow
+
+
+def project_files(root: Path) -> list[str]:
+    return sorted(
+        os.path.relpath(p, root)
+        for pattern in ("*.py", "*.ipynb")
+        for p in root.rglob(pattern)
+        if ".kaiming-lint-cache" not in p.parts
+    )
+
+
+def assert_same_views(paths: list[str], public_api: PublicApi) -> None:
+    lazy = build_view(paths, public_api=public_api, cache_enabled=False)
+    whole = build_view(paths, public_api=public_api, cache_enabled=False, whole=True)
+    for path in paths:
+        text = Path(path).read_bytes().decode("utf-8", "replace")
+        if mentions_kernel_layer(text):
+            assert os.path.abspath(path) in lazy.modules, path
+    assert set(lazy.modules) <= set(whole.modules)
+    for path, view in lazy.modules.items():
+        assert view == whole.modules[path], (paths, path, public_api)
+
+
+@pytest.mark.parametrize("name", project_names())
+def test_each_file_alone_and_all_together_see_the_views_of_the_whole_project(name, monkeypatch):
+    root = load(name).root
+    monkeypatch.chdir(root)
+    files = project_files(root)
+    for public_api in PublicApi:
+        for chosen in [*([file] for file in files), files]:
+            assert_same_views(chosen, public_api)
+
+
+@pytest.mark.parametrize("module", ["densenet.py", "resnet.py", "mobilenet_v3.py", "vgg16.py"])
+def test_a_real_package_file_sees_the_views_of_the_whole_package(module, monkeypatch):
+    monkeypatch.setenv("KAIMING_LINT_CACHE_DIR", "")
+    monkeypatch.chdir(applications_dir())
+    for public_api in (PublicApi.AUTO, PublicApi.CLOSED):
+        assert_same_views([module], public_api)
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_modules_that_cannot_reach_the_linted_one_are_not_summarised(tmp_path, monkeypatch):
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(
+        tmp_path / "blocks.py",
+        "from keras import layers\n\n"
+        "def block(x, activation):\n"
+        "    x = layers.Conv2D(8, 3)(x)\n"
+        "    return layers.Activation(activation)(x)\n",
+    )
+    write(
+        tmp_path / "model.py",
+        "import blocks\n\ndef build(x):\n    return blocks.block(x, 'relu')\n",
+    )
+    write(tmp_path / "train.py", "from model import build\n\nbuild(None)\n")
+    for index in range(20):  # they name `block`, but not its module
+        write(tmp_path / f"other{index}.py", "def block(x):\n    return x\n\nblock(1)\n")
+    summarised: list[str] = []
+    real = project.summary_of
+
+    def recording(data: bytes, path: str, module: str, is_package: bool):
+        summarised.append(os.path.basename(path))
+        return real(data, path, module, is_package)
+
+    monkeypatch.setattr(project, "summary_of", recording)
+    monkeypatch.chdir(tmp_path)
+    view = build_view(["blocks.py"], cache_enabled=False)
+    assert sorted(summarised) == ["blocks.py", "model.py", "train.py"]
+    related = view.modules[str(tmp_path / "blocks.py")].params[("block", "activation")]
+    assert related.term.value == "relu"
+    summarised.clear()
+    build_view(["blocks.py"], cache_enabled=False, whole=True)
+    assert len(summarised) == 23
+
+
+def test_a_cached_run_after_an_edit_sees_the_edit_through_the_module_words(tmp_path, monkeypatch):
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
+    blocks = (
+        "from keras import layers\n\n"
+        "def block(x, activation):\n"
+        "    x = layers.Conv2D(8, 3)(x)\n"
+        "    return layers.Activation(activation)(x)\n"
+    )
+    write(tmp_path / "blocks.py", blocks)
+    write(tmp_path / "model.py", "def build(x):\n    return x\n")
+    monkeypatch.setenv("KAIMING_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    param = ("block", "activation")
+    first = build_view(["blocks.py"]).modules[str(tmp_path / "blocks.py")].params[param]
+    assert first.term.reason == "parameter-from-outside"
+    # model.py now imports blocks: its words change, and the next run must consult it.
+    write(
+        tmp_path / "model.py",
+        "import blocks\n\ndef build(x):\n    return blocks.block(x, 'relu')\n",
+    )
+    os.utime(tmp_path / "model.py", ns=(1, 1))  # an old mtime: only the size and ctime differ
+    second = build_view(["blocks.py"]).modules[str(tmp_path / "blocks.py")].params[param]
+    assert second.term.value == "relu"
+    shutil.rmtree(tmp_path / "cache")
+
+
+def test_a_parameter_passed_on_is_the_parameter_of_the_function_it_is_passed_in():
+    """Regression: summaries once looked names up by ``id()`` of a scope, and a later method
+    could inherit the parameters of an earlier one whose scope had been freed."""
+    import ast
+
+    from kaiming_lint.summary import summarize
+    from kaiming_lint.terms import TParam
+
+    source = (Path(__file__).parent / "projects" / "classes" / "zoo" / "heads.py").read_text()
+    for _ in range(30):
+        summary = summarize(ast.parse(source), "zoo.heads", "zoo/heads.py")
+        for call in summary.calls:
+            for term in [*call.args, *(value for _, value in call.keywords)]:
+                inner = getattr(term, "value", term)
+                if isinstance(inner, TParam):
+                    assert inner.function == call.caller, (call.place, inner)
