@@ -199,7 +199,7 @@ class _Closure:
             top = entity[1].split(".")[0].split("#")[0]
             self.demand((entity[0], top if top != entity[1] else ""))
         for binder in self.binders.get(entity, ()):
-            self.want(binder)
+            self.demand((binder, ""))  # what star-imports or aliases the binder reaches it too
 
     def demand_function(self, module: ModuleSummary, key: str) -> None:
         pending = [(module, key)]
@@ -287,7 +287,7 @@ class _Closure:
     def bind(self, binder: str, entity: Entity) -> None:
         self.binders.setdefault(entity, []).append(binder)
         if entity in self.demanded:
-            self.want(binder)
+            self.demand((binder, ""))
 
 
 def _term_refs(term: Term) -> list[str]:

@@ -93,7 +93,7 @@ The fix gives every use its own copy of the constructor call; seeded copies get 
                         code=self.code,
                         message=(
                             f"{layer.layer} shares the {what} initializer object {init.label} "
-                            f"with {_others(uses, layer)}, so they start from the same random "
+                            f"with {_others(uses, layer, elsewhere)}, so they start from the same random "
                             "numbers; give each layer its own initializer"
                         ),
                         layer=layer,
@@ -110,9 +110,13 @@ def _shares_a_stream(init: Init) -> bool:
     )
 
 
-def _others(uses: list[LayerFacts], layer: LayerFacts) -> str:
+def _others(uses: list[LayerFacts], layer: LayerFacts, elsewhere: int) -> str:
     count = sum(other.uses for other in uses) - 1
-    return "another layer" if count == 1 else f"{count} other layers"
+    here = "another layer" if count == 1 else f"{count} other layers"
+    if not elsewhere:
+        return here
+    there = f"{elsewhere} layer{'s' if elsewhere > 1 else ''} in other modules"
+    return there if count == 0 else f"{here} and {there}"
 
 
 def _uses_elsewhere(layer: LayerFacts, target: str) -> int:

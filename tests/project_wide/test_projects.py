@@ -245,3 +245,16 @@ def test_unknown_layers_are_listed_with_their_reason(name):
         count = sum(s.reason == reason for s in project.unknown)
         match = re.search(rf"^\s*(\d+)\s+.*\b{re.escape(reason)}\b", statistics.stdout, re.M)
         assert match and int(match.group(1)) >= count, statistics.stdout
+
+
+def test_a_shared_initializer_names_its_uses_in_other_modules():
+    """KAI005 across modules counts the layers of the other modules in its message."""
+    messages = {
+        finding["path"]: finding["message"]
+        for finding in json_findings("call_site_values")
+        if finding["code"] == "KAI005"
+    }
+    assert any(m.endswith("cs/blocks.py") for m in messages), messages
+    for path, message in messages.items():
+        assert "shares the kernel initializer object" in message
+        assert "1 layer in other modules" in message, (path, message)

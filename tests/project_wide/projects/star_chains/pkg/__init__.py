@@ -1,0 +1,3 @@
+"""Re-exports its modules through two star imports: pkg -> mid -> blocks."""
+
+from .mid import *  # noqa: F403
