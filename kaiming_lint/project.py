@@ -37,6 +37,7 @@ from kaiming_lint.project_scope import (
     module_word,
     package_words,
     reach_words,
+    refs_of,
 )
 from kaiming_lint.project_view import ModuleView, ParamValue, RefKind, RefValue
 from kaiming_lint.results import PublicApi, Related, UnknownReason
@@ -246,7 +247,7 @@ def summary_of(data: bytes, path: str, module: str, is_package: bool) -> ModuleS
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
     try:
-        return summarize(tree, module, path, is_package=is_package)
+        return summarize(tree, module, path, is_package=is_package, walrus=b":=" in data)
     except RecursionError:
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
 
@@ -1036,7 +1037,7 @@ class Judge:
                 and all(m.module == module_name for _, m, _ in calls)
             ):
                 view.local_only = view.local_only | {key}
-        for name in _refs_of(module):
+        for name in refs_of(module):
             view.refs[name] = self.ref(name)
             resolved = self.resolve(name)
             if resolved[0] == "def" and resolved[2] in self.modules[resolved[1]].functions:
@@ -1254,35 +1255,6 @@ def _display(path: str, cwd: str) -> str:
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
-def _refs_of(module: ModuleSummary) -> set[str]:
-    found: set[str] = set()
-
-    def visit(term: Term) -> None:
-        if isinstance(term, TRef):
-            found.add(term.name)
-        elif isinstance(term, TExpr):
-            for _, inner in term.env:
-                visit(inner)
-        elif isinstance(term, (TTuple,)):
-            for inner in term.items:
-                visit(inner)
-        elif isinstance(term, TDict):
-            for _, inner in term.items:
-                visit(inner)
-        elif isinstance(term, TStar):
-            visit(term.value)
-
-    for term in module.names.values():
-        visit(term)
-    for call in module.calls:
-        visit(call.callee)
-    for name, _ in module.escapes:
-        found.add(name)
-    for name, _ in module.init_uses:
-        found.add(name)
-    return {name for name in found if name and not name.startswith("builtins.")}
-
-
 def build_view(
     paths: Sequence[str],
     *,
@@ -1334,6 +1306,9 @@ def _judged(
         scout = Judge(modules, layout.library, public_api, cwd, active=())
         active = bearing_modules(scout, chosen, modules.words)
     judge = Judge(modules, layout.library, public_api, cwd, active=active)
+    if not whole:  # what the scout resolved holds until stores are bound (and prepare clears it)
+        judge._resolved.update(scout._resolved)
+        judge._exports.update(scout._exports)
     judge.prepare()
     view = ProjectView(layout.root, overrides=dict(buffers))
     # The modules a linted module's layers may continue in: its callers and its callees.

@@ -24,18 +24,31 @@ import ast
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Set
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from kaiming_lint.project_cache import Words
-from kaiming_lint.summary import ModuleSummary
+from kaiming_lint.summary import CallSite, ModuleSummary
 from kaiming_lint.terms import TDict, Term, TExpr, TRef, TStar, TTuple
 
-if TYPE_CHECKING:
-    from kaiming_lint.project import Judge
+
+class Judge(Protocol):
+    """What the closure asks of :class:`kaiming_lint.project.Judge`: names and calls only."""
+
+    modules: Mapping[str, ModuleSummary]
+
+    def module_prefix(self, name: str, depth: int = 0) -> tuple[str, list[str]] | None: ...
+
+    def resolve(self, name: str, depth: int = 0) -> tuple[Any, ...]: ...
+
+    def callee(self, module: ModuleSummary, call: CallSite) -> Any: ...
+
+    def effective_init(self, module_name: str, class_key: str, depth: int = 0) -> Any: ...
+
 
 __all__ = ["bearing_modules", "identifiers"]
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_ASCII_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the same on ASCII text, faster
 # Identifiers that name a module by a string: the strings' values count as the file's words.
 _BY_STRING = ("import_module", "__import__")
 _MAX_DEPTH = 10
@@ -54,9 +67,10 @@ def identifiers(data: bytes, path: str) -> Words:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None  # another encoding: the words read from the bytes may be wrong
-    found = set(_IDENTIFIER.findall(text))
-    if not text.isascii():
-        found = {unicodedata.normalize("NFKC", word) for word in found}
+    if text.isascii():
+        found = set(_ASCII_IDENTIFIER.findall(text))
+    else:
+        found = {unicodedata.normalize("NFKC", w) for w in _IDENTIFIER.findall(text)}
     if any(name in found for name in _BY_STRING):
         try:
             tree = ast.parse(text)
@@ -183,7 +197,7 @@ class _Closure:
         module = self.judge.modules[name]
         for key in module.names:
             self.demand((name, key))
-        for ref in _refs(module):
+        for ref in refs_of(module):
             self.demand_ref(ref)
         for key in module.functions:
             self.demand_function(module, key)
@@ -308,7 +322,31 @@ def _term_refs(term: Term) -> list[str]:
     return found
 
 
-def _refs(module: ModuleSummary) -> set[str]:
-    from kaiming_lint.project import _refs_of
+def refs_of(module: ModuleSummary) -> set[str]:
+    """The absolute names a module refers to (builtins left out)."""
+    found: set[str] = set()
 
-    return _refs_of(module)
+    def visit(term: Term) -> None:
+        if isinstance(term, TRef):
+            found.add(term.name)
+        elif isinstance(term, TExpr):
+            for _, inner in term.env:
+                visit(inner)
+        elif isinstance(term, (TTuple,)):
+            for inner in term.items:
+                visit(inner)
+        elif isinstance(term, TDict):
+            for _, inner in term.items:
+                visit(inner)
+        elif isinstance(term, TStar):
+            visit(term.value)
+
+    for term in module.names.values():
+        visit(term)
+    for call in module.calls:
+        visit(call.callee)
+    for name, _ in module.escapes:
+        found.add(name)
+    for name, _ in module.init_uses:
+        found.add(name)
+    return {name for name in found if name and not name.startswith("builtins.")}

@@ -33,7 +33,7 @@ __all__ = [
     "summarize",
 ]
 
-SUMMARY_VERSION = 4  # bump whenever what a summary holds changes (the cache key includes it)
+SUMMARY_VERSION = 5  # bump whenever what a summary holds changes (the cache key includes it)
 
 _KERNEL_NAMES = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
     alias for alias, name in knowledge.LAYER_ALIASES.items() if name in knowledge.KERNEL_LAYERS
@@ -180,6 +180,7 @@ class _Summarizer:
         self.all_dynamic = False
         self.cache: dict[tuple[_Scope, str], Term] = {}
         self.module_scope = _Scope("module", None, None)
+        self.walrus = True  # False when the source has no ``:=``: no NamedExpr to look for
         self.name_lines: dict[str, int] = {}
         self.stores: list[tuple[str, str]] = []
         self.reflective = False
@@ -350,10 +351,11 @@ class _Summarizer:
             elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
                 for inner_stmt in child.body:
                     self.declare_stmt(inner_stmt, scope, nested)
-        for node in _expressions(stmt):
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                    scope.bind(sub.target.id, _Binding("unknown"))
+        if self.walrus:
+            for node in _expressions(stmt):
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                        scope.bind(sub.target.id, _Binding("unknown"))
 
     def bind_target(self, target: ast.expr, scope: _Scope, value: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
@@ -545,31 +547,29 @@ class _Summarizer:
         for param in function.params:
             if len(inner.bindings.get(param.name, ())) > 1:
                 function.changed[param.name] = UnknownReason.REBOUND_NAME.value
-        self.changed_in_place(node.body, inner, function)
         for stmt in node.body:
             self.walk_stmt(stmt, inner, False)
         for child, child_scope in nested:
             self.walk_definition(child, child_scope)
 
-    def changed_in_place(
-        self, body: list[ast.stmt], scope: _Scope, function: FunctionSummary
-    ) -> None:
-        names = {p.name for p in function.params}
-        for stmt in body:
-            for node in _walk_no_defs(stmt):
-                target = None
-                if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(
-                    node.ctx, (ast.Store, ast.Del)
-                ):
-                    target = node.value
-                elif (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in _MUTATING_METHODS
-                ):
-                    target = node.func.value
-                if isinstance(target, ast.Name) and target.id in names:
-                    function.changed.setdefault(target.id, _DYNAMIC)
+    def param_changed(self, target: ast.expr, where: _Scope) -> None:
+        """``p.x = v``, ``p[k] = v``, ``del p.x``, ``p.update(...)``: when ``p`` is a function's
+        parameter (in its body or in a closure inside it), its value is not the callers'."""
+        if not isinstance(target, ast.Name):
+            return
+        current: _Scope | None = where
+        while current is not None:
+            if current.kind == "class" and current is not where:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(target.id)
+            if bindings:
+                if current.kind == "function" and any(b.kind == "param" for b in bindings):
+                    function = self.functions.get(current.key or "")
+                    if function is not None:
+                        function.changed.setdefault(target.id, _DYNAMIC)
+                return
+            current = current.parent
 
     def walk_stmt(self, stmt: ast.stmt, scope: _Scope, loop: bool) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -599,6 +599,8 @@ class _Summarizer:
                 self.walk_expr(child, scope, loop)
             elif isinstance(child, ast.withitem):
                 self.walk_expr(child.context_expr, scope, loop)
+                if child.optional_vars is not None:  # ``with f() as cfg.x``: a store
+                    self.walk_expr(child.optional_vars, scope, loop)
 
     def walk_expr(self, root: ast.expr, scope: _Scope, loop: bool) -> None:
         stack: list[tuple[ast.AST, _Scope, bool, bool]] = [(root, scope, loop, False)]
@@ -624,6 +626,8 @@ class _Summarizer:
                     stack.append((child, where, True, False))
                 continue
             if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATING_METHODS:
+                    self.param_changed(node.func.value, where)
                 self.record_call(node, where, in_loop)
                 if not self.is_super_init(node.func):
                     stack.append((node.func, where, in_loop, True))
@@ -653,6 +657,7 @@ class _Summarizer:
             if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(
                 node.ctx, (ast.Store, ast.Del)
             ):
+                self.param_changed(node.value, where)
                 self.store(node, where)
                 if _chain(node.value) is not None:  # m.ACT = v does not pass m anywhere
                     if isinstance(node, ast.Subscript):
@@ -867,18 +872,6 @@ def _expressions(stmt: ast.stmt) -> Iterator[ast.expr]:
             yield child
 
 
-def _walk_no_defs(stmt: ast.AST) -> Iterator[ast.AST]:
-    stack = [stmt]
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(
-                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-            ):
-                stack.append(child)
-
-
 def _plain_place(line: int, column: int) -> Place:
     return Place(line, column)
 
@@ -915,9 +908,12 @@ def summarize(
     is_package: bool = False,
     place_of: Callable[[int, int], Place] = _plain_place,
     notebook: bool = False,
+    walrus: bool = True,
 ) -> ModuleSummary:
-    """The summary of one parsed module (``place_of`` maps a line and column to a Place)."""
+    """The summary of one parsed module (``place_of`` maps a line and column to a Place;
+    ``walrus=False`` says the source has no ``:=``)."""
     summarizer = _Summarizer(module, path, is_package, place_of)
+    summarizer.walrus = walrus
     scope = summarizer.module_scope
     nested = summarizer.declare(tree.body, scope)
     for stmt in tree.body:

@@ -128,21 +128,3 @@ def test_a_cached_run_after_an_edit_sees_the_edit_through_the_module_words(tmp_p
     second = build_view(["blocks.py"]).modules[str(tmp_path / "blocks.py")].params[param]
     assert second.term.value == "relu"
     shutil.rmtree(tmp_path / "cache")
-
-
-def test_a_parameter_passed_on_is_the_parameter_of_the_function_it_is_passed_in():
-    """Regression: summaries once looked names up by ``id()`` of a scope, and a later method
-    could inherit the parameters of an earlier one whose scope had been freed."""
-    import ast
-
-    from kaiming_lint.summary import summarize
-    from kaiming_lint.terms import TParam
-
-    source = (Path(__file__).parent / "projects" / "classes" / "zoo" / "heads.py").read_text()
-    for _ in range(30):
-        summary = summarize(ast.parse(source), "zoo.heads", "zoo/heads.py")
-        for call in summary.calls:
-            for term in [*call.args, *(value for _, value in call.keywords)]:
-                inner = getattr(term, "value", term)
-                if isinstance(inner, TParam):
-                    assert inner.function == call.caller, (call.place, inner)

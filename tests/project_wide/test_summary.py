@@ -1,0 +1,65 @@
+"""What a module summary records about parameters and stores (the facts the judge reads)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from kaiming_lint.summary import summarize
+from kaiming_lint.terms import TParam
+
+
+def summary_of(source: str):
+    return summarize(ast.parse(source), "app.m", "app/m.py", walrus=":=" in source)
+
+
+def test_a_parameter_passed_on_is_the_parameter_of_the_function_it_is_passed_in():
+    """Regression: summaries once looked names up by ``id()`` of a scope, and a later method
+    could inherit the parameters of an earlier one whose scope had been freed."""
+    source = (Path(__file__).parent / "projects" / "classes" / "zoo" / "heads.py").read_text()
+    for _ in range(30):
+        summary = summarize(ast.parse(source), "zoo.heads", "zoo/heads.py")
+        for call in summary.calls:
+            for term in [*call.args, *(value for _, value in call.keywords)]:
+                inner = getattr(term, "value", term)
+                if isinstance(inner, TParam):
+                    assert inner.function == call.caller, (call.place, inner)
+
+
+def test_a_closure_that_changes_a_parameter_in_place_makes_it_undecided():
+    summary = summary_of(
+        "def outer(cfg, acts, other):\n"
+        "    def inner():\n"
+        "        def deeper():\n"
+        "            cfg.update(act='tanh')\n"
+        "        return deeper\n"
+        "    hook = lambda: acts.append('tanh')\n"
+        "    return inner, hook\n"
+    )
+    assert summary.functions["outer"].changed == {
+        "cfg": "dynamic-attribute",
+        "acts": "dynamic-attribute",
+    }
+
+
+def test_a_nested_function_s_own_parameter_is_not_the_outer_one():
+    summary = summary_of(
+        "def outer(layer, activation):\n"
+        "    def force(layer):\n"
+        "        layer.zero_output = True\n"
+        "    force(None)\n"
+        "    return activation\n"
+    )
+    assert summary.functions["outer"].changed == {}
+    assert summary.functions["outer.force"].changed == {"layer": "dynamic-attribute"}
+
+
+def test_a_with_target_attribute_is_a_store():
+    summary = summary_of("import cfg\n\nwith open('x') as cfg.ACT:\n    pass\n")
+    assert [name for name, _ in summary.stores] == ["cfg.ACT"]
+
+
+def test_a_walrus_binding_is_seen_only_where_the_source_has_one():
+    source = "def f(activation):\n    if (activation := 'tanh'):\n        return activation\n"
+    summary = summary_of(source)
+    assert summary.functions["f"].changed == {"activation": "rebound-name"}
