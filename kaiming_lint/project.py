@@ -464,6 +464,7 @@ class Judge:
         self.cwd = cwd
         self.library = library if public_api is PublicApi.AUTO else public_api is PublicApi.OPEN
         self._resolved: dict[str, Resolved] = {}
+        self._prefixes: dict[str, tuple[str, list[str]] | None] = {}
         self._exports: dict[str, frozenset[str] | None] = {}
         self.escaped: dict[tuple[str, str], str] = {}
         self.calls: dict[tuple[str, str], list[tuple[CallSite, ModuleSummary, bool]]] = {}
@@ -475,6 +476,15 @@ class Judge:
     # names
 
     def module_prefix(self, name: str, depth: int = 0) -> tuple[str, list[str]] | None:
+        """The longest project module ``name`` starts with, and the parts after it."""
+        if depth == 0:
+            if name not in self._prefixes:
+                self._prefixes[name] = self._module_prefix(name, 0)
+            found = self._prefixes[name]
+            return None if found is None else (found[0], list(found[1]))
+        return self._module_prefix(name, depth)
+
+    def _module_prefix(self, name: str, depth: int) -> tuple[str, list[str]] | None:
         parts = name.split(".")
         for cut in range(len(parts), 0, -1):
             candidate = ".".join(parts[:cut])
@@ -1247,6 +1257,7 @@ def _unknown_of(term: Term, reason: str) -> TUnknown:
     return term if isinstance(term, TUnknown) else TUnknown(reason)
 
 
+@functools.lru_cache(maxsize=4096)
 def _display(path: str, cwd: str) -> str:
     try:
         relative = os.path.relpath(path, cwd)
@@ -1329,9 +1340,15 @@ def _judged(
 
 
 def _may_analyse(modules: ModuleIndex, name: str) -> bool:
-    """Whether the linter analyses the module's text at all (it names a kernel layer)."""
+    """Whether the linter analyses the module's text at all (it names a kernel layer).
+
+    A kernel layer's name in the text lies inside one of its identifiers, so the identifiers
+    answer without reading the file again."""
     from kaiming_lint.pairing import mentions_kernel_layer
 
+    words = modules.words.get(name)
+    if words is not None:
+        return mentions_kernel_layer(words)
     path = modules.places[name][0]
     data = modules.overrides.get(path)
     if data is None:

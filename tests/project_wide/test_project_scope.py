@@ -128,3 +128,22 @@ def test_a_cached_run_after_an_edit_sees_the_edit_through_the_module_words(tmp_p
     second = build_view(["blocks.py"]).modules[str(tmp_path / "blocks.py")].params[param]
     assert second.term.value == "relu"
     shutil.rmtree(tmp_path / "cache")
+
+
+def test_the_identifiers_find_every_file_that_names_a_kernel_layer():
+    """Which linted files get a view is read from their identifiers: never fewer files than
+    the linter's own prefilter analyses (or a layer would be judged without its callers)."""
+    from kaiming_lint.project_scope import identifiers
+
+    keras_src = applications_dir().parent
+    checked = 0
+    for path in sorted(keras_src.rglob("*.py")):
+        data = path.read_bytes()
+        words = identifiers(data, str(path))
+        if words is not None and mentions_kernel_layer(data.decode("utf-8", "replace")):
+            assert mentions_kernel_layer(words), path
+            checked += 1
+    assert checked > 100
+    assert mentions_kernel_layer(
+        identifiers("x = ｌａｙｅｒｓ.Ｄｅｎｓｅ(3)\n".encode(), "a.py") or ""
+    )
