@@ -144,6 +144,5 @@ def test_the_identifiers_find_every_file_that_names_a_kernel_layer():
             assert mentions_kernel_layer(words), path
             checked += 1
     assert checked > 100
-    assert mentions_kernel_layer(
-        identifiers("x = ｌａｙｅｒｓ.Ｄｅｎｓｅ(3)\n".encode(), "a.py") or ""
-    )
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in "layers.Dense")  # NFKC: layers.Dense
+    assert mentions_kernel_layer(identifiers(f"x = {fullwidth}(3)\n".encode(), "a.py") or "")
