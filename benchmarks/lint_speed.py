@@ -6,7 +6,9 @@ Two sections, both measured in the same run:
    package's ``src/layers`` and ``src/applications`` (found without importing Keras), measured
    in this process, best of ``--repeat`` runs: (a) ``libcst.parse_module`` over every file,
    (b) ``kaiming_lint.sources.python.lint_bytes`` (decode + the pipeline) over every file, their ratio (target at most 2),
-   the analysis alone, and the start-up time of ``kaiming-lint --version``.
+   the analysis alone, and the start-up time of ``kaiming-lint --version``; then one changed
+   file of the whole installed Keras package copied as a project (its modules import one
+   another), warm cache, against the same file alone.
 
 2. **Corpus** (``--files``, default 2000): the non-test ``.py`` files of the installed
    ``keras`` and ``tensorflow`` packages, sorted by path and sampled at even steps (so the same
@@ -193,6 +195,34 @@ def keras_section(repeat: int) -> None:
             f"python -c pass {python_time * 1000:.0f} ms "
             f"(+{(cli_time - python_time) * 1000:.0f} ms)"
         )
+
+
+def connected_section(repeat: int) -> None:
+    """One changed file of a project whose modules import one another: the installed Keras
+    package copied as a project, warm cache, against the same file checked alone."""
+    keras_dir = package_dir("keras")
+    if keras_dir is None:
+        print("connected project: keras is not installed")
+        return
+    print()
+    print("## One changed file of a connected project (the keras package, warm cache)")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "project"
+        shutil.copytree(keras_dir, root / "keras", ignore=shutil.ignore_patterns("__pycache__"))
+        (root / "pyproject.toml").write_text("[project]\nname = 'connected'\n", encoding="utf-8")
+        os.environ["KAIMING_LINT_CACHE_DIR"] = str(Path(tmp) / "cache")
+        files = sum(1 for _ in (root / "keras").rglob("*.py"))
+        for relative in ("keras/src/layers/core/dense.py", "keras/src/applications/resnet.py"):
+            target = root / relative
+            command_time([str(target)], 1)  # fills the cache
+            target.write_bytes(target.read_bytes() + b"\n# changed\n")
+            one = command_time([str(target)], repeat)
+            alone = command_time(["--no-project", str(target)], repeat)
+            print(
+                f"{relative} of {files} files: {one:.2f} s vs {alone:.2f} s for the file alone: "
+                f"{one / alone:.2f}x (target <= 3)"
+            )
+        del os.environ["KAIMING_LINT_CACHE_DIR"]
 
 
 # ---------------------------------------------------------------- section 2: the corpus
@@ -513,6 +543,7 @@ def main() -> None:
         parser.error(f"--scale must be at least 1, got {args.scale}")
     if not args.skip_keras:
         keras_section(args.repeat)
+        connected_section(args.repeat)
     if not args.skip_corpus:
         corpus_section(args.files, args.scale, args.skip_fixit)
 
