@@ -383,17 +383,12 @@ class _Summarizer:
     # values
 
     def lookup(self, name: str, scope: _Scope, depth: int = 0) -> Term:
-        current: _Scope | None = scope
-        while current is not None:
-            if current.kind == "class" and current is not scope:
-                current = current.parent
-                continue
+        for current in _visible_scopes(scope):
             bindings = current.bindings.get(name)
             if bindings:
                 return self.of_bindings(name, bindings, current, depth)
             if current.kind == "module" and current.module_star:
                 return TRef(f"{self.module}.{name}")  # the judge looks in the star imports
-            current = current.parent
         return TRef(f"builtins.{name}")
 
     def candidates(self, expr: ast.expr, scope: _Scope) -> list[str]:
@@ -407,11 +402,7 @@ class _Summarizer:
         if not isinstance(node, ast.Name):
             return []
         suffix = "".join(f".{p}" for p in reversed(parts))
-        current: _Scope | None = scope
-        while current is not None:
-            if current.kind == "class" and current is not scope:
-                current = current.parent
-                continue
+        for current in _visible_scopes(scope):
             bindings = current.bindings.get(node.id)
             if bindings or (current.kind == "module" and current.module_star):
                 found = []
@@ -423,7 +414,6 @@ class _Summarizer:
                 if current.kind == "module":
                     found.extend(f"{star}.{node.id}{suffix}" for star in self.stars)
                 return [symbols.canonical(name) for name in found]
-            current = current.parent
         return []
 
     def star_variants(self, expr: ast.expr, scope: _Scope) -> list[str]:
@@ -557,11 +547,7 @@ class _Summarizer:
         parameter (in its body or in a closure inside it), its value is not the callers'."""
         if not isinstance(target, ast.Name):
             return
-        current: _Scope | None = where
-        while current is not None:
-            if current.kind == "class" and current is not where:
-                current = current.parent
-                continue
+        for current in _visible_scopes(where):
             bindings = current.bindings.get(target.id)
             if bindings:
                 if current.kind == "function" and any(b.kind == "param" for b in bindings):
@@ -569,7 +555,6 @@ class _Summarizer:
                     if function is not None:
                         function.changed.setdefault(target.id, _DYNAMIC)
                 return
-            current = current.parent
 
     def walk_stmt(self, stmt: ast.stmt, scope: _Scope, loop: bool) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -838,6 +823,16 @@ def _is_module_like(node: ast.expr) -> bool:
 def _outside(name: str) -> bool:
     """A name that cannot be the project's own: builtins, Keras, TensorFlow."""
     return name.startswith("builtins.") or symbols.classify(name) is not None or name == ""
+
+
+def _visible_scopes(scope: _Scope) -> Iterator[_Scope]:
+    """The scopes a name used in ``scope`` is looked up in, innermost first (Python skips the
+    bodies of enclosing classes)."""
+    current: _Scope | None = scope
+    while current is not None:
+        if current.kind != "class" or current is scope:
+            yield current
+        current = current.parent
 
 
 def _function_key(scope: _Scope) -> str | None:
