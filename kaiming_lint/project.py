@@ -33,6 +33,7 @@ from kaiming_lint import symbols
 from kaiming_lint.project_cache import SummaryCache, Words
 from kaiming_lint.project_scope import (
     bearing_modules,
+    declares_other_encoding,
     identifiers,
     module_word,
     package_words,
@@ -247,7 +248,13 @@ def summary_of(data: bytes, path: str, module: str, is_package: bool) -> ModuleS
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
     try:
-        return summarize(tree, module, path, is_package=is_package, walrus=b":=" in data)
+        return summarize(
+            tree,
+            module,
+            path,
+            is_package=is_package,
+            walrus=b":=" in data or declares_other_encoding(data),
+        )
     except RecursionError:
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
 

@@ -15,12 +15,13 @@ the other modules are summarised. The words (``wanted``) grow to a fixed point:
 * a demanded thing's module, and every module that binds a name to it (re-exports, subclasses),
   is wanted by its last name part.
 
-A notebook, and a file that is not UTF-8, is always consulted.
+A notebook, and a file that is not UTF-8 (or declares another encoding), is always consulted.
 """
 
 from __future__ import annotations
 
 import ast
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Set
@@ -52,6 +53,7 @@ _ASCII_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the same on ASCII t
 # Identifiers that name a module by a string: the strings' values count as the file's words.
 _BY_STRING = ("import_module", "__import__")
 _MAX_DEPTH = 10
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 def identifiers(data: bytes, path: str) -> Words:
@@ -61,12 +63,12 @@ def identifiers(data: bytes, path: str) -> Words:
     Identifiers are NFKC-normalised, as Python reads them. In a file that imports modules by
     a string, the values of its string literals count too (``"pkg." "blocks"``, ``"\x62"``).
     """
-    if path.endswith(".ipynb"):
-        return None
+    if path.endswith(".ipynb") or declares_other_encoding(data):
+        return None  # Python reads it in another encoding: the words read here may be wrong
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return None  # another encoding: the words read from the bytes may be wrong
+        return None
     if text.isascii():
         found = set(_ASCII_IDENTIFIER.findall(text))
     else:
@@ -80,6 +82,19 @@ def identifiers(data: bytes, path: str) -> Words:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found.update(_IDENTIFIER.findall(node.value))
     return " ".join(found)
+
+
+def declares_other_encoding(data: bytes) -> bool:
+    """Whether the file's first two lines declare an encoding other than UTF-8 (PEP 263), as
+    ``# coding: utf-7`` or ``unicode_escape`` may make ASCII bytes spell other names."""
+    for line in data.split(b"\n", 2)[:2]:
+        found = _CODING.match(line)
+        if found is not None:
+            try:
+                return codecs.lookup(found.group(1).decode("ascii")).name != "utf-8"
+            except LookupError:
+                return True
+    return False
 
 
 def bearing_modules(judge: Judge, chosen: Set[str], words: Mapping[str, Words]) -> set[str]:

@@ -33,7 +33,7 @@ __all__ = [
     "summarize",
 ]
 
-SUMMARY_VERSION = 5  # bump whenever what a summary holds changes (the cache key includes it)
+SUMMARY_VERSION = 6  # bump whenever what a summary holds changes (the cache key includes it)
 
 _KERNEL_NAMES = frozenset(knowledge.KERNEL_LAYERS) | frozenset(
     alias for alias, name in knowledge.LAYER_ALIASES.items() if name in knowledge.KERNEL_LAYERS
@@ -215,7 +215,17 @@ class _Summarizer:
     def declare_stmt(
         self, stmt: ast.stmt, scope: _Scope, nested: list[tuple[ast.AST, _Scope]]
     ) -> None:
+        if self.walrus:  # ``(x := v)`` anywhere in what this scope evaluates binds x here
+            for evaluated in _outer_expressions(stmt):
+                for sub in ast.walk(evaluated):
+                    if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                        scope.bind(sub.target.id, _Binding("unknown"))
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if scope.kind == "function":  # ``nonlocal x`` inside rebinds this function's x
+                for node in ast.walk(stmt):
+                    if isinstance(node, ast.Nonlocal):
+                        for name in node.names:
+                            scope.bind(name, _Binding("unknown"))
             prefix = "" if scope.kind == "module" else f"{scope.key}."
             key = self.ident(prefix + stmt.name)
             scope.bind(stmt.name, _Binding("def", key))
@@ -351,11 +361,6 @@ class _Summarizer:
             elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
                 for inner_stmt in child.body:
                     self.declare_stmt(inner_stmt, scope, nested)
-        if self.walrus:
-            for node in _expressions(stmt):
-                for sub in ast.walk(node):
-                    if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
-                        scope.bind(sub.target.id, _Binding("unknown"))
 
     def bind_target(self, target: ast.expr, scope: _Scope, value: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
@@ -861,10 +866,33 @@ def _lambda_names(args: ast.arguments) -> Iterator[str]:
             yield star.arg
 
 
-def _expressions(stmt: ast.stmt) -> Iterator[ast.expr]:
+def _outer_expressions(stmt: ast.stmt) -> Iterator[ast.expr]:
+    """The expressions of a statement evaluated in the scope the statement is in (for a
+    ``def`` or ``class``: its decorators, defaults, annotations and bases, not its body)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = stmt.args
+        yield from stmt.decorator_list
+        yield from args.defaults
+        yield from (d for d in args.kw_defaults if d is not None)
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        yield from (a.annotation for a in every if a is not None and a.annotation is not None)
+        if stmt.returns is not None:
+            yield stmt.returns
+        return
+    if isinstance(stmt, ast.ClassDef):
+        yield from stmt.decorator_list
+        yield from stmt.bases
+        yield from (keyword.value for keyword in stmt.keywords)
+        return
     for child in ast.iter_child_nodes(stmt):
         if isinstance(child, ast.expr):
             yield child
+        elif isinstance(child, ast.withitem):
+            yield child.context_expr
+        elif isinstance(child, ast.ExceptHandler) and child.type is not None:
+            yield child.type
+        elif isinstance(child, ast.match_case) and child.guard is not None:
+            yield child.guard
 
 
 def _plain_place(line: int, column: int) -> Place:

@@ -63,3 +63,39 @@ def test_a_walrus_binding_is_seen_only_where_the_source_has_one():
     source = "def f(activation):\n    if (activation := 'tanh'):\n        return activation\n"
     summary = summary_of(source)
     assert summary.functions["f"].changed == {"activation": "rebound-name"}
+
+
+def test_a_walrus_in_an_assignment_or_a_default_rebinds_the_name():
+    for line in (
+        "    y = (act := 'tanh')\n",
+        "    g = lambda a=(act := 'tanh'): a\n",
+        "    def h(a=(act := 'tanh')):\n        return a\n",
+    ):
+        summary = summary_of(
+            f"from app.blocks import conv\n\ndef caller(x):\n    act = 'relu'\n{line}    return conv(x, act)\n"
+        )
+        call = next(c for c in summary.calls if c.callee.name.endswith("conv"))
+        assert call.args[1] != TParam("caller", "act"), line
+        assert getattr(call.args[1], "value", None) != "relu", line
+
+
+def test_nonlocal_rebinds_the_enclosing_function_s_name():
+    summary = summary_of(
+        "from app.blocks import conv\n\n"
+        "def caller(x):\n"
+        "    act = 'relu'\n"
+        "    def set_it():\n"
+        "        nonlocal act\n"
+        "        act = 'tanh'\n"
+        "    set_it()\n"
+        "    return conv(x, act)\n"
+    )
+    call = next(c for c in summary.calls if c.callee.name.endswith("conv"))
+    assert getattr(call.args[1], "value", None) != "relu"
+
+
+def test_a_file_declaring_another_encoding_is_always_consulted():
+    from kaiming_lint.project_scope import identifiers
+
+    assert identifiers(b"# coding: utf-7\nimport pkg.+AGI-locks\n", "a.py") is None
+    assert identifiers(b"# -*- coding: utf-8 -*-\nimport blocks\n", "a.py") is not None
