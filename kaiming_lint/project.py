@@ -247,13 +247,15 @@ def summary_of(data: bytes, path: str, module: str, is_package: bool) -> ModuleS
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
+    other_encoding = declares_other_encoding(data)  # ASCII bytes may spell other tokens
     try:
         return summarize(
             tree,
             module,
             path,
             is_package=is_package,
-            walrus=b":=" in data or declares_other_encoding(data),
+            walrus=b":=" in data or other_encoding,
+            nonlocals=b"nonlocal" in data or other_encoding,
         )
     except RecursionError:
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)

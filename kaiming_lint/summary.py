@@ -181,6 +181,7 @@ class _Summarizer:
         self.cache: dict[tuple[_Scope, str], Term] = {}
         self.module_scope = _Scope("module", None, None)
         self.walrus = True  # False when the source has no ``:=``: no NamedExpr to look for
+        self.nonlocals = True  # False when the source has no ``nonlocal``
         self.name_lines: dict[str, int] = {}
         self.stores: list[tuple[str, str]] = []
         self.reflective = False
@@ -221,7 +222,7 @@ class _Summarizer:
                     if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                         scope.bind(sub.target.id, _Binding("unknown"))
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if scope.kind == "function":  # ``nonlocal x`` inside rebinds this function's x
+            if scope.kind == "function" and self.nonlocals:  # ``nonlocal x`` rebinds this x
                 for node in ast.walk(stmt):
                     if isinstance(node, ast.Nonlocal):
                         for name in node.names:
@@ -932,11 +933,13 @@ def summarize(
     place_of: Callable[[int, int], Place] = _plain_place,
     notebook: bool = False,
     walrus: bool = True,
+    nonlocals: bool = True,
 ) -> ModuleSummary:
     """The summary of one parsed module (``place_of`` maps a line and column to a Place;
-    ``walrus=False`` says the source has no ``:=``)."""
+    ``walrus=False`` says the source has no ``:=``, ``nonlocals=False`` no ``nonlocal``)."""
     summarizer = _Summarizer(module, path, is_package, place_of)
     summarizer.walrus = walrus
+    summarizer.nonlocals = nonlocals
     scope = summarizer.module_scope
     nested = summarizer.declare(tree.body, scope)
     for stmt in tree.body:
