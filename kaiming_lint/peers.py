@@ -26,7 +26,7 @@ __all__ = ["Peers", "Project", "byte_column", "call_places"]
 class Project(Protocol):
     """What the peers need of the project-wide view."""
 
-    def for_path(self, path: str) -> ModuleView | None: ...
+    def peer_view(self, path: str) -> ModuleView | None: ...
 
     def read(self, path: str) -> bytes | None: ...
 
@@ -57,7 +57,7 @@ class Peers:
     def _load(self, path: str) -> object | None:
         if not path.endswith(".py"):
             return None  # notebook callers: their positions are the .ipynb file's
-        view = self.project.for_path(path)
+        view = self.project.peer_view(path)
         if view is None:
             return None
         data = self.project.read(path)

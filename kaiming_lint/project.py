@@ -14,8 +14,10 @@
    value, decorated, reached by ``getattr`` on their module) and, in a library, public names,
    take their parameters from callers the project cannot see.
 
-The result is a :class:`ProjectView`: one :class:`~kaiming_lint.project_view.ModuleView` per
-linted module, plain data sent to the worker processes with the options.
+The result is a :class:`ProjectView`: the index, and a judge that makes a module's
+:class:`~kaiming_lint.project_view.ModuleView` (plain data) when the analysis first asks for it;
+most analysed files never ask, and then no module is summarised for them. Each worker process
+receives the view once and judges the views its files ask for.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from kaiming_lint.project_scope import (
     reach_words,
     refs_of,
 )
-from kaiming_lint.project_view import ModuleView, ParamValue, RefKind, RefValue
+from kaiming_lint.project_view import DeferredView, ModuleView, ParamValue, RefKind, RefValue
 from kaiming_lint.results import PublicApi, Related, UnknownReason
 from kaiming_lint.summary import (
     SUMMARY_VERSION,
@@ -80,11 +82,14 @@ Resolved = tuple[Any, ...]
 
 @dataclass
 class ProjectView:
-    """What the judge decided, for the modules that are linted (keyed by absolute path)."""
+    """What the judge decided, by absolute path: the views judged so far, and the judge that
+    makes any other module's view when it is first asked for."""
 
     root: str
     modules: dict[str, ModuleView] = field(default_factory=dict)
     overrides: dict[str, bytes] = field(default_factory=dict)  # editor buffers, by path
+    linted: frozenset[str] = frozenset()  # the files the run checks (absolute)
+    _judgement: _Judgement | None = field(default=None, compare=False, repr=False)
     # Analyses of other modules built while following layers, kept for the next file of the
     # same process (never pickled to workers).
     _memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
@@ -101,7 +106,41 @@ class ProjectView:
         return self._memo[key]
 
     def for_path(self, path: str) -> ModuleView | None:
-        return self.modules.get(os.path.abspath(path))
+        """The view of a linted file (None for a file the run does not check)."""
+        key = os.path.abspath(path)
+        if key not in self.linted:
+            return self.modules.get(key)
+        return self.peer_view(key)
+
+    def peer_view(self, path: str) -> ModuleView | None:
+        """The view of any module of the project (``path`` absolute); None: not a module."""
+        found = self.modules.get(path)
+        if found is not None or self._judgement is None:
+            return found
+        name = self._judgement.names.get(path)
+        if name is None:
+            return None
+        _, is_package = self._judgement.modules.places[name]
+        return DeferredView(name, is_package, path, functools.partial(self._judged, path))
+
+    def _judged(self, path: str) -> ModuleView:
+        if path not in self.modules:
+            assert self._judgement is not None
+            for where, view in self._judgement.views({self._judgement.names[path]}).items():
+                self.modules.setdefault(where, view)
+        return self.modules[path]
+
+    def settle(self) -> ProjectView:
+        """Judge now the views of every linted module that the linter analyses (in one pass)."""
+        if self._judgement is not None:
+            chosen = {
+                name
+                for path, name in self._judgement.names.items()
+                if path in self.linted and path not in self.modules
+            }
+            if chosen:
+                self.modules.update(self._judgement.views(chosen, only_analysed=True))
+        return self
 
     def read(self, path: str) -> bytes | None:
         """Another module's source, for following a layer's output into it (None: unreadable,
@@ -336,12 +375,6 @@ class ModuleIndex(Mapping[str, ModuleSummary]):
         if path.endswith(".ipynb") and self.get(name) is None:
             del self.places[name], self.words[name]  # not a Python notebook: no module
 
-    def get(self, name: str, default: Any = None) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            return default
-
     def __getitem__(self, name: str) -> ModuleSummary:
         found = self._summaries.get(name)
         if found is not None:
@@ -354,7 +387,7 @@ class ModuleIndex(Mapping[str, ModuleSummary]):
                 summary = self.cache.get(
                     _path(path),
                     name,
-                    functools.partial(_summary_from, path=path, name=name, package=is_package),
+                    functools.partial(summary_of, path=path, module=name, is_package=is_package),
                 )
             except OSError:
                 summary = None
@@ -423,10 +456,6 @@ def _regular(path: str) -> bool:
         return False
 
 
-def _summary_from(data: bytes, *, path: str, name: str, package: bool) -> ModuleSummary | None:
-    return summary_of(data, path, name, package)
-
-
 def _path(path: str) -> Path:
     return Path(path)
 
@@ -481,6 +510,12 @@ class Judge:
         self.open: set[tuple[str, str]] = set()
         self.mutated: dict[str, str] = {}  # "module.NAME" -> UnknownReason value
         self._uses: dict[str, dict[str, int]] | None = None
+
+    def adopt(self, scout: Judge) -> None:
+        """Keep what a scout over the same modules resolved (it holds until the stores are
+        bound, and :meth:`prepare` clears it then)."""
+        self._resolved.update(scout._resolved)
+        self._exports.update(scout._exports)
 
     # names
 
@@ -1285,12 +1320,13 @@ def build_view(
     overrides: Mapping[str, bytes] | None = None,
     whole: bool = False,
 ) -> ProjectView:
-    """Index the project the files in ``paths`` belong to and judge it, for those files.
+    """Index the project the files in ``paths`` belong to, for judging the views of those files.
 
     ``overrides``: absolute path -> contents that replace the file on disk (editor buffers).
-    Only the modules that can bear on the linted ones are summarised
-    (:mod:`kaiming_lint.project_scope`); ``whole`` summarises and binds every module instead
-    (the same views, for testing that).
+    A view is judged when the analysis first asks for it (:meth:`ProjectView.settle` judges
+    them all at once), with only the modules that can bear on it summarised
+    (:mod:`kaiming_lint.project_scope`); ``whole`` summarises and binds every module instead,
+    and judges the linted files' views at once (the same views, for testing that).
     """
     layout = find_root(paths, configured_root)
     buffers = {os.path.abspath(k): v for k, v in (overrides or {}).items()}
@@ -1301,51 +1337,67 @@ def build_view(
         settings_key=settings_key,
         overrides=buffers,
     )
-    try:
-        return _judged(modules, layout, paths, public_api, buffers, whole)
-    finally:
-        modules.close()
-
-
-def _judged(
-    modules: ModuleIndex,
-    layout: Layout,
-    paths: Sequence[str],
-    public_api: PublicApi,
-    buffers: Mapping[str, bytes],
-    whole: bool,
-) -> ProjectView:
-    wanted = {os.path.abspath(p) for p in paths}
-    linted = {name for name, (path, _) in modules.places.items() if os.path.abspath(path) in wanted}
-    cwd = os.getcwd()
+    modules.close()  # writes the stat index; summaries read later are still cached
+    judgement = _Judgement(modules, layout.library, public_api, whole)
+    view = ProjectView(
+        layout.root,
+        overrides=dict(buffers),
+        linted=frozenset(os.path.abspath(p) for p in paths),
+        _judgement=judgement,
+    )
     if whole:
-        chosen, active = linted, None
-    else:
-        # A file that names no kernel layer is not analysed: it needs no view of its own.
-        chosen = {name for name in linted if _may_analyse(modules, name)}
-        scout = Judge(modules, layout.library, public_api, cwd, active=())
-        active = bearing_modules(scout, chosen, modules.words)
-    judge = Judge(modules, layout.library, public_api, cwd, active=active)
-    if not whole:  # what the scout resolved holds until stores are bound (and prepare clears it)
-        judge._resolved.update(scout._resolved)
-        judge._exports.update(scout._exports)
-    judge.prepare()
-    view = ProjectView(layout.root, overrides=dict(buffers))
-    # The modules a linted module's layers may continue in: its callers and its callees.
-    neighbours: set[str] = set()
-    for (target, _key), calls in judge.calls.items():
-        callers = {m.module for _, m, _ in calls}
-        if target in chosen:
-            neighbours |= callers
-        if callers & chosen:
-            neighbours.add(target)
-    judge.solve(chosen | neighbours)
-    for name in chosen | neighbours:
-        module = modules[name]
-        module_view = judge.view(name)
-        module_view.external_uses = judge.external_uses(name)
-        view.modules[os.path.abspath(module.path)] = module_view
+        view.modules.update(
+            judgement.views(set(judgement.names[p] for p in view.linted if p in judgement.names))
+        )
     return view
+
+
+class _Judgement:
+    """Judges the views of chosen modules of an indexed project: each call a fresh
+    :class:`Judge` over the modules that can bear on them (or, ``whole``, over all)."""
+
+    def __init__(
+        self, modules: ModuleIndex, library: bool, public_api: PublicApi, whole: bool
+    ) -> None:
+        self.modules = modules
+        self.library = library
+        self.public_api = public_api
+        self.whole = whole
+        self.cwd = os.getcwd()
+        self.names = {os.path.abspath(path): name for name, (path, _) in modules.places.items()}
+
+    def views(self, chosen: set[str], *, only_analysed: bool = False) -> dict[str, ModuleView]:
+        """The views of ``chosen`` and of their neighbours, by absolute path (``only_analysed``:
+        only of the chosen modules the linter analyses, and their neighbours)."""
+        modules = self.modules
+        if only_analysed:
+            # A file that names no kernel layer is not analysed: it needs no view of its own.
+            chosen = {name for name in chosen if _may_analyse(modules, name)}
+        if self.whole:
+            active = None
+        else:
+            scout = Judge(modules, self.library, self.public_api, self.cwd, active=())
+            active = bearing_modules(scout, chosen, modules.words)
+        judge = Judge(modules, self.library, self.public_api, self.cwd, active=active)
+        if not self.whole:
+            judge.adopt(scout)
+        judge.prepare()
+        # The modules a linted module's layers may continue in: its callers and its callees.
+        neighbours: set[str] = set()
+        for (target, _key), calls in judge.calls.items():
+            callers = {m.module for _, m, _ in calls}
+            if target in chosen:
+                neighbours |= callers
+            if callers & chosen:
+                neighbours.add(target)
+        judge.solve(chosen | neighbours)
+        views: dict[str, ModuleView] = {}
+        for name in chosen | neighbours:
+            module = modules[name]
+            module_view = judge.view(name)
+            module_view.external_uses = judge.external_uses(name)
+            views[os.path.abspath(module.path)] = module_view
+        return views
 
 
 def _may_analyse(modules: ModuleIndex, name: str) -> bool:

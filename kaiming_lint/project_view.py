@@ -9,13 +9,16 @@ computes it; :mod:`kaiming_lint.resolve` reads it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from kaiming_lint.results import Related
 from kaiming_lint.terms import Term
 
 __all__ = [
+    "DeferredView",
     "LayerOrigins",
     "ModuleView",
     "Origin",
@@ -88,6 +91,51 @@ class ModuleView:
     defs: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Module-level names assigned or changed in place somewhere: name -> UnknownReason value.
     mutated: dict[str, str] = field(default_factory=dict)
+
+
+class _Judged:
+    """A fact of a :class:`DeferredView`: read from the view the judge makes on first use."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: DeferredView | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return getattr(instance.judged(), self.name)
+
+    def __set__(self, instance: DeferredView, value: object) -> None:
+        raise AttributeError(f"{self.name} of a deferred view is the judge's")
+
+
+class DeferredView(ModuleView):
+    """A module's view that is judged only when the analysis first asks for one of its facts:
+    most analysed modules never ask (their layers are decided by the file alone), and those
+    need no module of the project summarised."""
+
+    params = _Judged()
+    refs = _Judged()
+    local_only = _Judged()
+    star_names = _Judged()
+    external_uses = _Judged()
+    calls = _Judged()
+    call_sites = _Judged()
+    defs = _Judged()
+    mutated = _Judged()
+
+    def __init__(
+        self, module: str, is_package: bool, path: str, judge: Callable[[], ModuleView]
+    ) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.path = path
+        self._judge = judge
+        self._view: ModuleView | None = None
+
+    def judged(self) -> ModuleView:
+        if self._view is None:
+            self._view = self._judge()
+        return self._view
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ and writing fixed files atomically. The only layer that touches the file system.
 from __future__ import annotations
 
 import errno
-import multiprocessing
 import os
 import stat
 import tempfile
@@ -72,30 +71,29 @@ def lint_files(
     if workers == 1 or len(paths) < 2:
         return _lint_batch(paths, options)
     workers = min(workers, len(paths))
-    # The analysis is imported with this module: forked workers inherit it, and the project
-    # view too, instead of receiving a pickled copy with every batch.
-    global _INHERITED_PROJECT
-    sent = options
-    if options.project is not None and multiprocessing.get_start_method() == "fork":
-        _INHERITED_PROJECT = options.project
-        sent = replace(options, project=_INHERITED)
+    # The project view goes to each worker once, when it starts (a forked worker inherits it),
+    # not with every batch: it holds the project's index, for views judged on demand.
+    sent = replace(options, project=None)
     results: list[FileResult] = [FileResult(path=path) for path in paths]
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            submitted = [
-                (batch, pool.submit(_lint_batch, [paths[i] for i in batch], sent))
-                for batch in _batches(paths, workers)
-            ]
-            for batch, future in submitted:
-                for index, result in zip(batch, future.result(), strict=True):
-                    results[index] = result
-    finally:
-        _INHERITED_PROJECT = None
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_receive_project, initargs=(options.project,)
+    ) as pool:
+        submitted = [
+            (batch, pool.submit(_lint_batch, [paths[i] for i in batch], sent, True))
+            for batch in _batches(paths, workers)
+        ]
+        for batch, future in submitted:
+            for index, result in zip(batch, future.result(), strict=True):
+                results[index] = result
     return results
 
 
-_INHERITED = "inherited from the parent process"  # LintOptions.project in a forked worker
-_INHERITED_PROJECT: object = None
+_WORKER_PROJECT: object = None  # in a worker process: the project view it was started with
+
+
+def _receive_project(project: object) -> None:
+    global _WORKER_PROJECT
+    _WORKER_PROJECT = project
 
 
 _BATCHES_PER_WORKER = 32
@@ -132,9 +130,11 @@ def _size(path: str) -> int:
         return 0
 
 
-def _lint_batch(paths: Sequence[str], options: LintOptions) -> list[FileResult]:
-    if options.project == _INHERITED:
-        options = replace(options, project=_INHERITED_PROJECT)
+def _lint_batch(
+    paths: Sequence[str], options: LintOptions, in_worker: bool = False
+) -> list[FileResult]:
+    if in_worker:
+        options = replace(options, project=_WORKER_PROJECT)
     results = []
     for path in paths:
         result = lint_file(path, options)

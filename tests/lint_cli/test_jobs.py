@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from kaiming_lint.runner import lint_files
 from .lint_helpers import MODEL
 
 FILLER = "value = 1\n"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tree(write) -> list[Path]:
@@ -62,3 +66,51 @@ def test_jobs_below_one_are_refused(write):
     path = str(write("m.py", MODEL))
     with pytest.raises(ValueError, match="jobs must be at least 1, got 0"):
         lint_files([path, path], LintOptions(), jobs=0)
+
+
+BLOCKS = """from keras import layers
+
+def block(x, activation):
+    x = layers.Conv2D(8, 3)(x)
+    return layers.Activation(activation)(x)
+"""
+CALLERS = """from blocks import block
+
+def build(x):
+    x = block(x, "relu")
+    return block(x, activation="relu")
+"""
+START = (
+    "import multiprocessing, sys\n"
+    "multiprocessing.set_start_method(sys.argv[1])\n"
+    "from kaiming_lint.cli import main\n"
+    "raise SystemExit(main(sys.argv[2:]))\n"
+)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_workers_judge_the_project_views_as_one_process_does(method, write, tmp_path: Path):
+    """Each worker receives the project's index once and judges views when it needs them:
+    under every start method the report, call sites included, is the one process's."""
+    write("pyproject.toml", "[project]\nname = 'app'\n")
+    write("blocks.py", BLOCKS)
+    write("model.py", CALLERS)
+    for i in range(6):
+        write(f"other{i}.py", MODEL)
+    files = sorted(p.name for p in tmp_path.glob("*.py"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", START, method, "--format", "json", "--no-cache", *args, *files],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+
+    one, two = run("--jobs", "1"), run("--jobs", "2")
+    assert one.returncode == two.returncode == 1, one.stderr + two.stderr
+    assert two.stdout == one.stdout
+    from_calls = [f for f in json.loads(one.stdout) if f["path"] == "blocks.py"]
+    assert [f["code"] for f in from_calls] == ["KAI001"]
+    assert "model.py:4" in from_calls[0]["message"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from kaiming_lint import project
 from kaiming_lint.pairing import mentions_kernel_layer
 from kaiming_lint.project import build_view
+from kaiming_lint.project_view import DeferredView
 from kaiming_lint.results import PublicApi
 
 from .corpus import load, project_names
@@ -37,14 +39,33 @@ def project_files(root: Path) -> list[str]:
 
 def assert_same_views(paths: list[str], public_api: PublicApi) -> None:
     lazy = build_view(paths, public_api=public_api, cache_enabled=False)
+    settled = replace(lazy, modules={}).settle()
     whole = build_view(paths, public_api=public_api, cache_enabled=False, whole=True)
     for path in paths:
         text = Path(path).read_bytes().decode("utf-8", "replace")
         if mentions_kernel_layer(text):
-            assert os.path.abspath(path) in lazy.modules, path
-    assert set(lazy.modules) <= set(whole.modules)
-    for path, view in lazy.modules.items():
+            assert os.path.abspath(path) in settled.modules, path
+    assert set(settled.modules) <= set(whole.modules)
+    for path, view in settled.modules.items():
         assert view == whole.modules[path], (paths, path, public_api)
+    # Judged on demand, one module at a time (as the analysis asks), each view is the same.
+    for path in sorted(settled.modules):
+        asked = replace(lazy, modules={}).for_path(path) or replace(lazy, modules={}).peer_view(
+            path
+        )
+        assert isinstance(asked, DeferredView)
+        assert asked.judged() == whole.modules[path], (paths, path, public_api)
+
+
+def assert_same_peer_views(paths: list[str], public_api: PublicApi) -> None:
+    """Any module's view, asked for alone while following a layer, is the whole project's."""
+    lazy = build_view(paths, public_api=public_api, cache_enabled=False)
+    whole = build_view(paths, public_api=public_api, cache_enabled=False, whole=True)
+    for path in sorted(lazy._judgement.names):
+        asked = replace(lazy, modules={}).peer_view(path)
+        expected = replace(whole, modules={}).peer_view(path)
+        assert isinstance(asked, DeferredView) and isinstance(expected, DeferredView)
+        assert asked.judged() == expected.judged(), (path, public_api)
 
 
 @pytest.mark.parametrize("name", project_names())
@@ -55,6 +76,7 @@ def test_each_file_alone_and_all_together_see_the_views_of_the_whole_project(nam
     for public_api in PublicApi:
         for chosen in [*([file] for file in files), files]:
             assert_same_views(chosen, public_api)
+        assert_same_peer_views(files, public_api)
 
 
 @pytest.mark.parametrize("module", ["densenet.py", "resnet.py", "mobilenet_v3.py", "vgg16.py"])
@@ -96,8 +118,9 @@ def test_modules_that_cannot_reach_the_linted_one_are_not_summarised(tmp_path, m
     monkeypatch.setattr(project, "summary_of", recording)
     monkeypatch.chdir(tmp_path)
     view = build_view(["blocks.py"], cache_enabled=False)
+    assert summarised == []  # nothing is judged before the analysis asks
+    related = view.for_path("blocks.py").params[("block", "activation")]
     assert sorted(summarised) == ["blocks.py", "model.py", "train.py"]
-    related = view.modules[str(tmp_path / "blocks.py")].params[("block", "activation")]
     assert related.term.value == "relu"
     summarised.clear()
     build_view(["blocks.py"], cache_enabled=False, whole=True)
@@ -117,7 +140,7 @@ def test_a_cached_run_after_an_edit_sees_the_edit_through_the_module_words(tmp_p
     monkeypatch.setenv("KAIMING_LINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     param = ("block", "activation")
-    first = build_view(["blocks.py"]).modules[str(tmp_path / "blocks.py")].params[param]
+    first = build_view(["blocks.py"]).for_path("blocks.py").params[param]
     assert first.term.reason == "parameter-from-outside"
     # model.py now imports blocks: its words change, and the next run must consult it.
     write(
@@ -125,7 +148,7 @@ def test_a_cached_run_after_an_edit_sees_the_edit_through_the_module_words(tmp_p
         "import blocks\n\ndef build(x):\n    return blocks.block(x, 'relu')\n",
     )
     os.utime(tmp_path / "model.py", ns=(1, 1))  # an old mtime: only the size and ctime differ
-    second = build_view(["blocks.py"]).modules[str(tmp_path / "blocks.py")].params[param]
+    second = build_view(["blocks.py"]).for_path("blocks.py").params[param]
     assert second.term.value == "relu"
     shutil.rmtree(tmp_path / "cache")
 
@@ -146,3 +169,33 @@ def test_the_identifiers_find_every_file_that_names_a_kernel_layer():
     assert checked > 100
     fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in "layers.Dense")  # NFKC: layers.Dense
     assert mentions_kernel_layer(identifiers(f"x = {fullwidth}(3)\n".encode(), "a.py") or "")
+
+
+def test_a_view_is_judged_only_for_a_file_whose_analysis_asks_for_it(tmp_path, monkeypatch):
+    """``names.py`` mentions kernel layers but calls none: its analysis asks the project
+    nothing, so the run summarises no module; ``model.py``'s layer asks, and is judged."""
+    from kaiming_lint.cli import main
+
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(tmp_path / "names.py", 'CHOICES = ["Dense", "Conv2D"]  # what a config may name\n')
+    write(
+        tmp_path / "model.py",
+        "from keras import layers\n\n"
+        "def head(x, activation):\n"
+        "    return layers.Dense(8, activation=activation)(x)\n\n"
+        "y = head(1, 'relu')\n",
+    )
+    write(tmp_path / "unrelated.py", "import os\n\nPATH = os.sep\n")
+    summarised: list[str] = []
+    real = project.summary_of
+
+    def recording(data: bytes, path: str, module: str, is_package: bool):
+        summarised.append(os.path.basename(path))
+        return real(data, path, module, is_package)
+
+    monkeypatch.setattr(project, "summary_of", recording)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-cache", "--jobs", "1", "names.py"]) == 0
+    assert summarised == []
+    assert main(["--no-cache", "--jobs", "1", "--format", "json", "names.py", "model.py"]) == 1
+    assert summarised == ["model.py"]
