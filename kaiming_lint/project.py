@@ -52,6 +52,7 @@ from kaiming_lint.summary import (
     ParamKind,
     ParamSpec,
     Place,
+    SourceHints,
     summarize,
     unreadable_summary,
 )
@@ -286,16 +287,9 @@ def summary_of(data: bytes, path: str, module: str, is_package: bool) -> ModuleS
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
-    other_encoding = declares_other_encoding(data)  # ASCII bytes may spell other tokens
+    hints = SourceHints.of(data, other_encoding=declares_other_encoding(data))
     try:
-        return summarize(
-            tree,
-            module,
-            path,
-            is_package=is_package,
-            walrus=b":=" in data or other_encoding,
-            nonlocals=b"nonlocal" in data or other_encoding,
-        )
+        return summarize(tree, module, path, is_package=is_package, hints=hints)
     except RecursionError:
         return unreadable_summary(data.decode("utf-8", "replace"), module, path)
 

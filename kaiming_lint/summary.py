@@ -30,6 +30,7 @@ __all__ = [
     "ModuleSummary",
     "ParamKind",
     "ParamSpec",
+    "SourceHints",
     "summarize",
 ]
 
@@ -68,6 +69,21 @@ class ParamSpec:
     name: str
     kind: ParamKind
     default: Term | None = None  # None: no default
+
+
+@dataclass(frozen=True)
+class SourceHints:
+    """What a module's text may hold, read from its bytes: the summary does not look for what
+    the text cannot hold (a file in another encoding may hold anything)."""
+
+    walrus: bool = True  # ``:=``
+    nonlocals: bool = True  # ``nonlocal``
+
+    @classmethod
+    def of(cls, data: bytes, *, other_encoding: bool = False) -> SourceHints:
+        if other_encoding:  # ASCII bytes may spell other tokens
+            return cls()
+        return cls(walrus=b":=" in data, nonlocals=b"nonlocal" in data)
 
 
 @dataclass
@@ -180,8 +196,7 @@ class _Summarizer:
         self.all_dynamic = False
         self.cache: dict[tuple[_Scope, str], Term] = {}
         self.module_scope = _Scope("module", None, None)
-        self.walrus = True  # False when the source has no ``:=``: no NamedExpr to look for
-        self.nonlocals = True  # False when the source has no ``nonlocal``
+        self.hints = SourceHints()
         self.name_lines: dict[str, int] = {}
         self.stores: list[tuple[str, str]] = []
         self.reflective = False
@@ -216,13 +231,13 @@ class _Summarizer:
     def declare_stmt(
         self, stmt: ast.stmt, scope: _Scope, nested: list[tuple[ast.AST, _Scope]]
     ) -> None:
-        if self.walrus:  # ``(x := v)`` anywhere in what this scope evaluates binds x here
+        if self.hints.walrus:  # ``(x := v)`` anywhere in what this scope evaluates binds x here
             for evaluated in _outer_expressions(stmt):
                 for sub in ast.walk(evaluated):
                     if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
                         scope.bind(sub.target.id, _Binding("unknown"))
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if scope.kind == "function" and self.nonlocals:  # ``nonlocal x`` rebinds this x
+            if scope.kind == "function" and self.hints.nonlocals:  # ``nonlocal x`` rebinds this x
                 for node in ast.walk(stmt):
                     if isinstance(node, ast.Nonlocal):
                         for name in node.names:
@@ -932,14 +947,13 @@ def summarize(
     is_package: bool = False,
     place_of: Callable[[int, int], Place] = _plain_place,
     notebook: bool = False,
-    walrus: bool = True,
-    nonlocals: bool = True,
+    hints: SourceHints | None = None,
 ) -> ModuleSummary:
     """The summary of one parsed module (``place_of`` maps a line and column to a Place;
-    ``walrus=False`` says the source has no ``:=``, ``nonlocals=False`` no ``nonlocal``)."""
+    ``hints`` says what the source cannot hold, so it is not looked for)."""
     summarizer = _Summarizer(module, path, is_package, place_of)
-    summarizer.walrus = walrus
-    summarizer.nonlocals = nonlocals
+    if hints is not None:
+        summarizer.hints = hints
     scope = summarizer.module_scope
     nested = summarizer.declare(tree.body, scope)
     for stmt in tree.body:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from kaiming_lint.summary import summarize
+from kaiming_lint.summary import SourceHints, summarize
 from kaiming_lint.terms import TParam
 
 
 def summary_of(source: str):
-    return summarize(ast.parse(source), "app.m", "app/m.py", walrus=":=" in source)
+    hints = SourceHints.of(source.encode("utf-8"))
+    return summarize(ast.parse(source), "app.m", "app/m.py", hints=hints)
 
 
 def test_a_parameter_passed_on_is_the_parameter_of_the_function_it_is_passed_in():
