@@ -206,18 +206,34 @@ def _run(args: argparse.Namespace) -> int:
         files = source_files(file_paths, config.excludes, config.root)
     except MissingPath as error:
         raise UsageError(f"path does not exist: {error}") from None
-    options = _with_project(options, files, run_settings(args, config))
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin_name = args.stdin_filename or "-"
+    options = _with_project(options, files, run_settings(args, config), (stdin_name, stdin))
     results = runner.lint_files(files, options, jobs=args.jobs)
     stdin_result = None
-    if "-" in paths:
-        stdin_result = lint_bytes(sys.stdin.buffer.read(), args.stdin_filename or "-", options)
+    if stdin is not None:
+        stdin_result = lint_bytes(stdin, stdin_name, options)
         results.append(stdin_result)
     return _finish(args, results, stdin_result, options)
 
 
-def _with_project(options: LintOptions, files: list[str], settings: RunSettings) -> LintOptions:
-    """The options with the project-wide view of the project the Python files belong to."""
+def _with_project(
+    options: LintOptions,
+    files: list[str],
+    settings: RunSettings,
+    stdin: tuple[str, bytes | None] = ("-", None),
+) -> LintOptions:
+    """The options with the project-wide view of the project the Python files belong to.
+
+    Text read from stdin under ``--stdin-filename x.py`` (and not also read from disk) is a
+    module of the project with that text, as an editor's unsaved buffer is."""
     python = [f for f in files if f.endswith((".py", ".ipynb"))]
+    buffers: dict[str, bytes] = {}
+    name, data = stdin
+    on_disk = {os.path.abspath(f) for f in python}
+    if data is not None and name.endswith(".py") and os.path.abspath(name) not in on_disk:
+        python.append(name)
+        buffers[name] = data
     if not python or settings.no_project:
         return options
     from dataclasses import replace
@@ -231,6 +247,7 @@ def _with_project(options: LintOptions, files: list[str], settings: RunSettings)
             configured_root=settings.project_root,
             cache_enabled=not settings.no_cache,
             settings_key=",".join(sorted(options.extra_relu_activations)),
+            overrides=buffers,
         )
     except (RecursionError, MemoryError, OSError) as error:
         # Checking each file alone is still exact: only the project's facts are missing.

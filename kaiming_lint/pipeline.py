@@ -33,7 +33,7 @@ from kaiming_lint.origins import (
 from kaiming_lint.pairing import analyze, mentions_kernel_layer
 from kaiming_lint.parsing import parse, syntax_problem
 from kaiming_lint.positions import positions as node_positions
-from kaiming_lint.project_view import LayerOrigins, ModuleView
+from kaiming_lint.project_view import LayerOrigins, ModuleView, ProjectUnavailable
 from kaiming_lint.results import (
     UNREADABLE,
     Finding,
@@ -152,12 +152,16 @@ def _analysed(
     text = document.text
     module = parse(text)
     context = _context(document, options)
-    facts = analyze(
-        module,
-        extra_relu_activations=options.extra_relu_activations,
-        context=context,
-        project=options.project if context is not None else None,  # type: ignore[arg-type]
-    )
+    try:
+        facts = analyze(
+            module,
+            extra_relu_activations=options.extra_relu_activations,
+            context=context,
+            project=options.project if context is not None else None,  # type: ignore[arg-type]
+        )
+    except ProjectUnavailable:  # the project could not be judged: the file alone
+        context = None
+        facts = analyze(module, extra_relu_activations=options.extra_relu_activations)
     layers = tuple(facts.layers)
     violations = _source_violations(facts.layers, options, enabled)
     reported = {id(v.layer) for v in violations}

@@ -42,7 +42,14 @@ from kaiming_lint.project_scope import (
     reach_words,
     refs_of,
 )
-from kaiming_lint.project_view import DeferredView, ModuleView, ParamValue, RefKind, RefValue
+from kaiming_lint.project_view import (
+    DeferredView,
+    ModuleView,
+    ParamValue,
+    ProjectUnavailable,
+    RefKind,
+    RefValue,
+)
 from kaiming_lint.results import PublicApi, Related, UnknownReason
 from kaiming_lint.summary import (
     SUMMARY_VERSION,
@@ -107,9 +114,10 @@ class ProjectView:
         return self._memo[key]
 
     def for_path(self, path: str) -> ModuleView | None:
-        """The view of a linted file (None for a file the run does not check)."""
+        """The view of a linted file (None for a file the run does not check, or when the
+        project could not be judged)."""
         key = os.path.abspath(path)
-        if key not in self.linted:
+        if key not in self.linted or self._judgement is None:
             return self.modules.get(key)
         return self.peer_view(key)
 
@@ -127,7 +135,12 @@ class ProjectView:
     def _judged(self, path: str) -> ModuleView:
         if path not in self.modules:
             assert self._judgement is not None
-            for where, view in self._judgement.views({self._judgement.names[path]}).items():
+            try:
+                judged = self._judgement.views({self._judgement.names[path]})
+            except (RecursionError, MemoryError) as error:
+                self._judgement = None  # every file of this process is checked alone from now
+                raise ProjectUnavailable(f"{type(error).__name__}: {error}") from error
+            for where, view in judged.items():
                 self.modules.setdefault(where, view)
         return self.modules[path]
 

@@ -24,6 +24,7 @@ __all__ = [
     "Origin",
     "OriginKind",
     "ParamValue",
+    "ProjectUnavailable",
     "RefKind",
     "RefValue",
 ]
@@ -91,6 +92,11 @@ class ModuleView:
     defs: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Module-level names assigned or changed in place somewhere: name -> UnknownReason value.
     mutated: dict[str, str] = field(default_factory=dict)
+
+
+class ProjectUnavailable(Exception):
+    """The judge could not make a view (a project too deep or too large to judge): the module
+    is checked alone, which stays exact."""
 
 
 class _Judged:

@@ -13,7 +13,7 @@ import pytest
 from kaiming_lint.results import LintOptions
 from kaiming_lint.runner import lint_files
 
-from .lint_helpers import MODEL
+from .lint_helpers import MODEL, run_subprocess
 
 FILLER = "value = 1\n"
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +114,28 @@ def test_workers_judge_the_project_views_as_one_process_does(method, write, tmp_
     from_calls = [f for f in json.loads(one.stdout) if f["path"] == "blocks.py"]
     assert [f["code"] for f in from_calls] == ["KAI001"]
     assert "model.py:4" in from_calls[0]["message"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_stdin_is_judged_as_the_module_it_names_with_its_own_text(jobs, write, tmp_path):
+    """``--stdin-filename blocks.py -``: the text read is that module of the project (as an
+    editor's unsaved buffer), whatever other files are checked and in however many processes."""
+    write("pyproject.toml", "[project]\nname = 'app'\n")
+    write("blocks.py", BLOCKS)
+    write("model.py", CALLERS)
+    write("other.py", MODEL)
+
+    def run(stdin: str, *files: str) -> list[dict]:
+        done = run_subprocess(
+            "--format", "json", "--no-cache", "--jobs", jobs, "--stdin-filename", "blocks.py",
+            "-", *files, cwd=tmp_path, stdin=stdin.encode("utf-8"),
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr
+        return [f for f in json.loads(done.stdout) if f["path"] == "blocks.py"]
+
+    for files in [(), ("model.py",), ("model.py", "other.py")]:
+        found = run(BLOCKS, *files)
+        assert [f["code"] for f in found] == ["KAI001"], files
+        assert "model.py:4" in found[0]["message"]
+        # The buffer calls the block with tanh itself: the calls disagree, nothing is reported.
+        assert run(BLOCKS + "\ny = block(None, 'tanh')\n", *files) == [], files

@@ -9,6 +9,7 @@ of each module either way; and a module that cannot bear on the linted file is n
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import replace
@@ -199,3 +200,34 @@ def test_a_view_is_judged_only_for_a_file_whose_analysis_asks_for_it(tmp_path, m
     assert summarised == []
     assert main(["--no-cache", "--jobs", "1", "--format", "json", "names.py", "model.py"]) == 1
     assert summarised == ["model.py"]
+
+
+def test_a_project_too_deep_to_judge_leaves_each_file_checked_alone(tmp_path, monkeypatch, capsys):
+    from kaiming_lint.cli import main
+
+    write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
+    write(
+        tmp_path / "blocks.py",
+        "from keras import layers\n\n"
+        "def block(x, activation):\n"
+        "    x = layers.Conv2D(8, 3)(x)\n"
+        "    return layers.Activation(activation)(x)\n\n"
+        "def head(x):\n"
+        "    return layers.Dense(4, activation='relu')(x)\n",
+    )
+    write(tmp_path / "model.py", "from blocks import block\n\ny = block(1, 'relu')\n")
+    monkeypatch.chdir(tmp_path)
+    files = ["--format", "json", "--no-cache", "--jobs", "1", "blocks.py", "model.py"]
+    assert main(files) == 1
+    judged = json.loads(capsys.readouterr().out)
+    assert [f["line"] for f in judged] == [4, 8]  # the call site decides the Conv2D
+
+    def too_deep(self, chosen, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(project._Judgement, "views", too_deep)
+    assert main(files) == 1
+    alone = capsys.readouterr().out
+    assert main(["--no-project", *files]) == 1
+    assert alone == capsys.readouterr().out
+    assert [f["line"] for f in json.loads(alone)] == [8]
