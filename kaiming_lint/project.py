@@ -34,6 +34,7 @@ from typing import Any
 from kaiming_lint import symbols
 from kaiming_lint.project_cache import SummaryCache, Words
 from kaiming_lint.project_scope import (
+    WordIndex,
     bearing_modules,
     declares_other_encoding,
     identifiers,
@@ -1372,6 +1373,7 @@ class _Judgement:
         self.whole = whole
         self.cwd = os.getcwd()
         self.names = {os.path.abspath(path): name for name, (path, _) in modules.places.items()}
+        self._words: WordIndex | None = None  # made when a first view is judged
 
     def views(self, chosen: set[str], *, only_analysed: bool = False) -> dict[str, ModuleView]:
         """The views of ``chosen`` and of their neighbours, by absolute path (``only_analysed``:
@@ -1384,7 +1386,9 @@ class _Judgement:
             active = None
         else:
             scout = Judge(modules, self.library, self.public_api, self.cwd, active=())
-            active = bearing_modules(scout, chosen, modules.words)
+            if self._words is None:
+                self._words = WordIndex(modules.words, modules.places)
+            active = bearing_modules(scout, chosen, self._words)
         judge = Judge(modules, self.library, self.public_api, self.cwd, active=active)
         if not self.whole:
             judge.adopt(scout)

@@ -46,7 +46,7 @@ class Judge(Protocol):
     def effective_init(self, module_name: str, class_key: str, depth: int = 0) -> Any: ...
 
 
-__all__ = ["bearing_modules", "identifiers"]
+__all__ = ["WordIndex", "bearing_modules", "identifiers"]
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _ASCII_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the same on ASCII text, faster
@@ -97,11 +97,27 @@ def declares_other_encoding(data: bytes) -> bool:
     return False
 
 
-def bearing_modules(judge: Judge, chosen: Set[str], words: Mapping[str, Words]) -> set[str]:
+class WordIndex:
+    """The modules that spell each word, in their identifiers or as a package they are in (what
+    their relative imports reach), made once for a project; ``always``: the modules whose words
+    are not known (they may name anything)."""
+
+    def __init__(self, words: Mapping[str, Words], places: Mapping[str, tuple[str, bool]]) -> None:
+        self.always = [name for name, found in words.items() if found is None]
+        self.spelling: dict[str, list[str]] = {}
+        for name, found in words.items():
+            if found is None:
+                continue
+            is_package = places.get(name, ("", False))[1]
+            for word in set(found.split()).union(package_words(name, is_package)):
+                self.spelling.setdefault(word, []).append(name)
+
+
+def bearing_modules(judge: Judge, chosen: Set[str], words: WordIndex) -> set[str]:
     """The modules whose summaries can change the views of ``chosen`` and of their neighbours.
 
     ``judge`` is used for resolving names and binding calls only (it is not the one that judges);
-    ``words`` gives every module's identifiers.
+    ``words`` tells which modules spell a word.
     """
     return _Closure(judge, chosen, words).run()
 
@@ -153,7 +169,7 @@ def reach_words(judge: Judge, modules: Iterable[ModuleSummary]) -> dict[Entity, 
 
 
 class _Closure:
-    def __init__(self, judge: Judge, chosen: Set[str], words: Mapping[str, Words]) -> None:
+    def __init__(self, judge: Judge, chosen: Set[str], words: WordIndex) -> None:
         self.judge = judge
         self.chosen = chosen
         self.wanted: set[str] = set()
@@ -163,18 +179,9 @@ class _Closure:
         self.bound: dict[Entity, list[tuple[ModuleSummary, int]]] = {}  # calls, by callee
         self.binders: dict[Entity, list[str]] = {}  # modules that bind a name to it
         self.scan_queue: list[str] = []
-        self.always = [name for name, found in words.items() if found is None]
-        places = getattr(judge.modules, "places", {})
-        # Each other module's words, with the packages it is in (its relative imports).
-        self.unmatched: dict[str, frozenset[str]] = {}
-        for name, found in words.items():
-            if found is None:
-                continue
-            if name in chosen:
-                self.activate(name)
-                continue
-            is_package = places.get(name, ("", False))[1]
-            self.unmatched[name] = frozenset(found.split()).union(package_words(name, is_package))
+        self.words = words
+        for name in chosen:
+            self.activate(name)
 
     def run(self) -> set[str]:
         for name in self.chosen:
@@ -195,12 +202,10 @@ class _Closure:
         if word in self.wanted:
             return
         if not self.wanted:  # the files whose words are not known may name anything
-            for name in self.always:
+            for name in self.words.always:
                 self.activate(name)
         self.wanted.add(word)
-        matched = [name for name, found in self.unmatched.items() if word in found]
-        for name in matched:
-            del self.unmatched[name]
+        for name in self.words.spelling.get(word, ()):
             self.activate(name)
 
     def demand_module(self, name: str) -> None:
