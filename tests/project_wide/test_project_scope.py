@@ -88,20 +88,38 @@ def test_a_real_package_file_sees_the_views_of_the_whole_package(module, monkeyp
         assert_same_views([module], public_api)
 
 
+BLOCKS = (
+    "from keras import layers\n\n"
+    "def block(x, activation):\n"
+    "    x = layers.Conv2D(8, 3)(x)\n"
+    "    return layers.Activation(activation)(x)\n"
+)
+
+
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
 
-def test_modules_that_cannot_reach_the_linted_one_are_not_summarised(tmp_path, monkeypatch):
+@pytest.fixture
+def summarised(monkeypatch) -> list[str]:
+    """The names of the files summarised from now on, in order."""
+    names: list[str] = []
+    real = project.summary_of
+
+    def recording(data: bytes, path: str, module: str, is_package: bool):
+        names.append(os.path.basename(path))
+        return real(data, path, module, is_package)
+
+    monkeypatch.setattr(project, "summary_of", recording)
+    return names
+
+
+def test_modules_that_cannot_reach_the_linted_one_are_not_summarised(
+    tmp_path, monkeypatch, summarised
+):
     write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
-    write(
-        tmp_path / "blocks.py",
-        "from keras import layers\n\n"
-        "def block(x, activation):\n"
-        "    x = layers.Conv2D(8, 3)(x)\n"
-        "    return layers.Activation(activation)(x)\n",
-    )
+    write(tmp_path / "blocks.py", BLOCKS)
     write(
         tmp_path / "model.py",
         "import blocks\n\ndef build(x):\n    return blocks.block(x, 'relu')\n",
@@ -109,14 +127,6 @@ def test_modules_that_cannot_reach_the_linted_one_are_not_summarised(tmp_path, m
     write(tmp_path / "train.py", "from model import build\n\nbuild(None)\n")
     for index in range(20):  # they name `block`, but not its module
         write(tmp_path / f"other{index}.py", "def block(x):\n    return x\n\nblock(1)\n")
-    summarised: list[str] = []
-    real = project.summary_of
-
-    def recording(data: bytes, path: str, module: str, is_package: bool):
-        summarised.append(os.path.basename(path))
-        return real(data, path, module, is_package)
-
-    monkeypatch.setattr(project, "summary_of", recording)
     monkeypatch.chdir(tmp_path)
     view = build_view(["blocks.py"], cache_enabled=False)
     assert summarised == []  # nothing is judged before the analysis asks
@@ -130,12 +140,7 @@ def test_modules_that_cannot_reach_the_linted_one_are_not_summarised(tmp_path, m
 
 def test_a_cached_run_after_an_edit_sees_the_edit_through_the_module_words(tmp_path, monkeypatch):
     write(tmp_path / "pyproject.toml", "[project]\nname = 'app'\n")
-    blocks = (
-        "from keras import layers\n\n"
-        "def block(x, activation):\n"
-        "    x = layers.Conv2D(8, 3)(x)\n"
-        "    return layers.Activation(activation)(x)\n"
-    )
+    blocks = BLOCKS
     write(tmp_path / "blocks.py", blocks)
     write(tmp_path / "model.py", "def build(x):\n    return x\n")
     monkeypatch.setenv("KAIMING_LINT_CACHE_DIR", str(tmp_path / "cache"))
@@ -172,7 +177,9 @@ def test_the_identifiers_find_every_file_that_names_a_kernel_layer():
     assert mentions_kernel_layer(identifiers(f"x = {fullwidth}(3)\n".encode(), "a.py") or "")
 
 
-def test_a_view_is_judged_only_for_a_file_whose_analysis_asks_for_it(tmp_path, monkeypatch):
+def test_a_view_is_judged_only_for_a_file_whose_analysis_asks_for_it(
+    tmp_path, monkeypatch, summarised
+):
     """``names.py`` mentions kernel layers but calls none: its analysis asks the project
     nothing, so the run summarises no module; ``model.py``'s layer asks, and is judged."""
     from kaiming_lint.cli import main
@@ -187,14 +194,6 @@ def test_a_view_is_judged_only_for_a_file_whose_analysis_asks_for_it(tmp_path, m
         "y = head(1, 'relu')\n",
     )
     write(tmp_path / "unrelated.py", "import os\n\nPATH = os.sep\n")
-    summarised: list[str] = []
-    real = project.summary_of
-
-    def recording(data: bytes, path: str, module: str, is_package: bool):
-        summarised.append(os.path.basename(path))
-        return real(data, path, module, is_package)
-
-    monkeypatch.setattr(project, "summary_of", recording)
     monkeypatch.chdir(tmp_path)
     assert main(["--no-cache", "--jobs", "1", "names.py"]) == 0
     assert summarised == []
