@@ -10,7 +10,7 @@ computes it; :mod:`kaiming_lint.resolve` reads it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any
 
@@ -102,7 +102,7 @@ class ProjectUnavailable(Exception):
 class _Judged:
     """A fact of a :class:`DeferredView`: read from the view the judge makes on first use."""
 
-    def __set_name__(self, owner: type, name: str) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
 
     def __get__(self, instance: DeferredView | None, owner: type | None = None) -> Any:
@@ -114,20 +114,14 @@ class _Judged:
         raise AttributeError(f"{self.name} of a deferred view is the judge's")
 
 
+_IDENTITY = ("module", "is_package", "path")  # known before judging
+
+
 class DeferredView(ModuleView):
     """A module's view that is judged only when the analysis first asks for one of its facts:
     most analysed modules never ask (their layers are decided by the file alone), and those
-    need no module of the project summarised."""
-
-    params = _Judged()
-    refs = _Judged()
-    local_only = _Judged()
-    star_names = _Judged()
-    external_uses = _Judged()
-    calls = _Judged()
-    call_sites = _Judged()
-    defs = _Judged()
-    mutated = _Judged()
+    need no module of the project summarised. Every field of a view but its identity is such a
+    fact."""
 
     def __init__(
         self, module: str, is_package: bool, path: str, judge: Callable[[], ModuleView]
@@ -142,6 +136,11 @@ class DeferredView(ModuleView):
         if self._view is None:
             self._view = self._judge()
         return self._view
+
+
+for _fact in fields(ModuleView):
+    if _fact.name not in _IDENTITY:
+        setattr(DeferredView, _fact.name, _Judged(_fact.name))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ import pytest
 from kaiming_lint import project
 from kaiming_lint.pairing import mentions_kernel_layer
 from kaiming_lint.project import build_view
-from kaiming_lint.project_view import DeferredView
+from kaiming_lint.project_view import DeferredView, ModuleView
 from kaiming_lint.results import PublicApi
 
 from .corpus import load, project_names
@@ -56,6 +56,8 @@ def assert_same_views(paths: list[str], public_api: PublicApi) -> None:
         )
         assert isinstance(asked, DeferredView)
         assert asked.judged() == whole.modules[path], (paths, path, public_api)
+        for fact in fields(ModuleView):  # every fact the analysis reads is the judged one
+            assert getattr(asked, fact.name) == getattr(whole.modules[path], fact.name)
 
 
 def assert_same_peer_views(paths: list[str], public_api: PublicApi) -> None:
